@@ -1,0 +1,54 @@
+"""All models, imported here so Alembic and create_all see every table."""
+
+from onderwijsplatform.models.audit import AuditEvent
+from onderwijsplatform.models.base import Base, utcnow
+from onderwijsplatform.models.introductions import (
+    ALLOWED_TRANSITIONS,
+    Introduction,
+    IntroductionState,
+)
+from onderwijsplatform.models.matches import MatchSuggestion, SuggestionState
+from onderwijsplatform.models.offers import Offer, OfferStatus
+from onderwijsplatform.models.organisations import (
+    Contact,
+    DuplicateFlag,
+    Organisation,
+    OrganisationStatus,
+    OrganisationType,
+    SchoolType,
+)
+from onderwijsplatform.models.outbox import OutboxEmail, OutboxStatus
+from onderwijsplatform.models.outcomes import Outcome
+from onderwijsplatform.models.regions import Region
+from onderwijsplatform.models.school_requests import RequestStatus, SchoolRequest
+from onderwijsplatform.models.tokens import Token, TokenPurpose
+from onderwijsplatform.models.users import Role, User
+
+__all__ = [
+    "ALLOWED_TRANSITIONS",
+    "AuditEvent",
+    "Base",
+    "Contact",
+    "DuplicateFlag",
+    "Introduction",
+    "IntroductionState",
+    "MatchSuggestion",
+    "Offer",
+    "OfferStatus",
+    "Organisation",
+    "OrganisationStatus",
+    "OrganisationType",
+    "OutboxEmail",
+    "OutboxStatus",
+    "Outcome",
+    "Region",
+    "RequestStatus",
+    "Role",
+    "SchoolRequest",
+    "SchoolType",
+    "SuggestionState",
+    "Token",
+    "TokenPurpose",
+    "User",
+    "utcnow",
+]

@@ -1,0 +1,1 @@
+"""Workflows: they flush but never commit, and never read the request."""

@@ -1,0 +1,48 @@
+"""Public pages: home, privacy statement, language switch."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from onderwijsplatform.security import is_safe_next
+from onderwijsplatform.services import overview
+
+bp = Blueprint("public", __name__)
+
+
+@bp.get("/")
+def home():
+    return render_template("public/home.html", stats=overview.public_stats())
+
+
+@bp.get("/privacy")
+def privacy():
+    return render_template("public/privacy.html")
+
+
+@bp.post("/taal/<lang>")
+def set_language(lang: str):
+    if lang not in current_app.config["LANGUAGES"]:
+        abort(404)
+    session["lang"] = lang
+    target = request.form.get("next")
+    return redirect(target if is_safe_next(target) else url_for("public.home"))
+
+
+@bp.get("/.well-known/security.txt")
+def security_txt():
+    body = (
+        f"Contact: mailto:{current_app.config['PRIVACY_CONTACT']}\n"
+        "Expires: 2027-11-30T00:00:00.000Z\n"
+        "Preferred-Languages: nl, en\n"
+    )
+    return body, 200, {"Content-Type": "text/plain; charset=utf-8"}
