@@ -12,7 +12,7 @@ from onderwijsplatform.extensions import db
 
 log = logging.getLogger(__name__)
 
-PAGES = {400, 403, 404, 405, 413, 429, 500}
+PAGES = {400, 401, 403, 404, 405, 413, 429, 500}
 
 
 def _render(code: int):
