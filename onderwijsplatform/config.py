@@ -15,6 +15,8 @@ DEFAULTS: dict[str, Any] = {
     "SQLALCHEMY_DATABASE_URI": "sqlite:///onderwijsplatform.sqlite",
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "PLATFORM_NAME": "Onderwijsplatform",
+    # Base of every link in an email (reliability CFG-01: never taken from the request).
+    "PUBLIC_URL": "http://127.0.0.1:5000",
     "REGION_NAME": "Sterk Techniekonderwijs Assen",
     "PRIVACY_CONTACT": "privacy@onderwijsplatform.example",
     # Forms are small; the staff import has its own limit in the CLI.
