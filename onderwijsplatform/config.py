@@ -20,6 +20,7 @@ DEFAULTS: dict[str, Any] = {
     "REGION_NAME": "Sterk Techniekonderwijs Assen",
     "PRIVACY_CONTACT": "privacy@onderwijsplatform.example",
     # Forms are small; the staff import has its own limit in the CLI.
+    "PASSWORD_HASH_METHOD": "scrypt",
     "MAX_CONTENT_LENGTH": 64 * 1024,
     "MAX_FORM_PARTS": 1000,
     "SESSION_COOKIE_HTTPONLY": True,

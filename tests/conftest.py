@@ -25,6 +25,8 @@ TEST_CONFIG = {
     "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL,
     "SERVER_NAME": "localhost",
     "RATELIMIT_ENABLED": False,
+    # Hashing strength is not under test here; scrypt would slow every login fixture.
+    "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
 }
 
 

@@ -1,0 +1,1 @@
+"""Flask command-line commands, one module per feature."""

@@ -1,0 +1,25 @@
+"""``flask seed-demo``: the demo region around Assen."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+from onderwijsplatform.extensions import db
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Only load when there are no organisations yet.")
+@with_appcontext
+def seed_demo_command(if_empty: bool) -> None:
+    """Load the demo region (idempotent) and print the demo logins."""
+    from onderwijsplatform.services import demo
+
+    if if_empty and not demo.database_is_empty():
+        click.echo("Database is not empty: demo data left as it is.")
+    else:
+        result = demo.seed()
+        db.session.commit()
+        click.echo(result.summary())
+    for line in demo.login_lines():
+        click.echo(line)

@@ -1,0 +1,16 @@
+"""Password hashing with the configured method (scrypt by default)."""
+
+from __future__ import annotations
+
+from flask import current_app
+from werkzeug.security import check_password_hash, generate_password_hash
+
+
+def hash_password(password: str) -> str:
+    """Hash ``password`` with ``PASSWORD_HASH_METHOD``; tests may choose a cheaper one."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """True when ``password`` matches; False for accounts without a password."""
+    return bool(password_hash) and check_password_hash(password_hash, password)
