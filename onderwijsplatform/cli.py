@@ -6,6 +6,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from onderwijsplatform.commands import demo
+    from onderwijsplatform.commands import demo, exchange
 
     app.cli.add_command(demo.seed_demo_command)
+    app.cli.add_command(exchange.import_data_command)
+    app.cli.add_command(exchange.export_data_command)

@@ -57,6 +57,8 @@ class Offer(TimestampMixin, Base):
     place: Mapped[str | None] = mapped_column(sa.String(100))
     lat: Mapped[float | None]
     lon: Mapped[float | None]
+    # True when lat/lon came from the source itself, not from geocoding the postcode/place.
+    coordinates_given: Mapped[bool] = mapped_column(default=False)
     travel_km: Mapped[float | None]
     capacity: Mapped[int | None]
     yearly_limit: Mapped[int | None]

@@ -62,6 +62,8 @@ class SchoolRequest(TimestampMixin, Base):
     place: Mapped[str | None] = mapped_column(sa.String(100))
     lat: Mapped[float | None]
     lon: Mapped[float | None]
+    # True when lat/lon came from the source itself, not from geocoding the postcode/place.
+    coordinates_given: Mapped[bool] = mapped_column(default=False)
     description: Mapped[str] = mapped_column(sa.Text, default="")
 
     school: Mapped[Organisation] = relationship()

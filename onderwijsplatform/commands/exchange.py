@@ -1,0 +1,107 @@
+"""``flask import-data`` and ``flask export-data``: the exchange format in and out."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy.exc import SQLAlchemyError
+
+from matching.exchange import ExchangeError, load_offers, load_requests, write_json
+from onderwijsplatform.extensions import db
+from onderwijsplatform.models import OfferStatus, RequestStatus
+from onderwijsplatform.services import exchange_files
+
+
+def _fail(message: str) -> None:
+    # One line, no traceback: what an operator needs to fix the file.
+    click.echo(message.replace("\n", " "), err=True)
+    raise SystemExit(1)
+
+
+def _check_size(path: str) -> None:
+    limit = current_app.config["IMPORT_MAX_BYTES"]
+    try:
+        size = os.path.getsize(path)
+    except OSError as exc:
+        _fail(f"{path}: cannot read file: {exc.strerror or exc}")
+    if size > limit:
+        _fail(f"{path}: file is larger than {limit} bytes")
+
+
+@click.command("import-data")
+@click.option("--offers", "offers_path", type=click.Path(dir_okay=False), help="offers.json")
+@click.option("--requests", "requests_path", type=click.Path(dir_okay=False), help="requests.json")
+@click.option("--region", "region_code", help="Region code to import into.")
+@with_appcontext
+def import_data_command(
+    offers_path: str | None, requests_path: str | None, region_code: str | None
+) -> None:
+    """Import offers and/or requests, upserting by id; all or nothing."""
+    if not offers_path and not requests_path:
+        _fail("import-data: give --offers FILE and/or --requests FILE")
+    try:
+        # Read and validate both files before touching the database.
+        offers = requests = None
+        if offers_path:
+            _check_size(offers_path)
+            offers = load_offers(offers_path)
+        if requests_path:
+            _check_size(requests_path)
+            requests = load_requests(requests_path)
+        report = exchange_files.ImportReport()
+        region = exchange_files.choose_region(region_code, current_app.config["REGION_NAME"])
+        if offers is not None:
+            exchange_files.import_offers(offers, region=region, file=offers_path, report=report)
+        if requests is not None:
+            exchange_files.import_requests(
+                requests, region=region, file=requests_path, report=report
+            )
+        db.session.flush()
+        db.session.commit()
+    except ExchangeError as exc:
+        db.session.rollback()
+        _fail(str(exc))
+    except exchange_files.RegionNotFound as exc:
+        db.session.rollback()
+        _fail(f"import-data: {exc}")
+    except SQLAlchemyError as exc:
+        db.session.rollback()
+        _fail(
+            f"import-data: the database refused the import ({type(exc).__name__}); nothing written"
+        )
+    except (MemoryError, RecursionError) as exc:
+        db.session.rollback()
+        _fail(f"import-data: input too large or too deep ({type(exc).__name__}); nothing written")
+    click.echo(report.summary())
+
+
+@click.command("export-data")
+@click.option("--offers", "offers_path", type=click.Path(dir_okay=False), help="offers.json")
+@click.option("--requests", "requests_path", type=click.Path(dir_okay=False), help="requests.json")
+@click.option("--all", "everything", is_flag=True, help="Every status, not only active/open.")
+@with_appcontext
+def export_data_command(
+    offers_path: str | None, requests_path: str | None, everything: bool
+) -> None:
+    """Write active offers and/or open requests in the exchange format."""
+    if not offers_path and not requests_path:
+        _fail("export-data: give --offers FILE and/or --requests FILE")
+    written = []
+    try:
+        if offers_path:
+            statuses = tuple(OfferStatus) if everything else (OfferStatus.ACTIVE,)
+            records = exchange_files.export_offers(statuses=statuses)
+            write_json(Path(offers_path), records)
+            written.append(f"{len(records)} offers to {offers_path}")
+        if requests_path:
+            statuses = tuple(RequestStatus) if everything else (RequestStatus.OPEN,)
+            records = exchange_files.export_requests(statuses=statuses)
+            write_json(Path(requests_path), records)
+            written.append(f"{len(records)} requests to {requests_path}")
+    except OSError as exc:
+        _fail(f"export-data: cannot write file: {exc.strerror or exc}")
+    click.echo("Exported " + " and ".join(written) + ".")
