@@ -1,0 +1,110 @@
+"""A live server on a file SQLite database with the demo region, and a Chromium page."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from onderwijsplatform import create_app
+from onderwijsplatform.extensions import db
+from onderwijsplatform.services import demo
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+# Without these, Chromium tries Google's hosts at start-up, which this network refuses.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory) -> Iterator[str]:
+    """Serve a demo-seeded app on a free loopback port; yields its base URL."""
+    database = tmp_path_factory.mktemp("browser") / "platform.sqlite"
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "browser-test-secret-key-0123456789abcdef",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "RATELIMIT_ENABLED": False,
+        }
+    )
+    with app.app_context():
+        db.create_all()
+        demo.seed()
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    app.config["PUBLIC_URL"] = f"http://127.0.0.1:{server.server_port}"
+    try:
+        yield app.config["PUBLIC_URL"]
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser context (own cookies) that refuses every request off this machine."""
+    context = browser.new_context(base_url=live_server, locale="nl-NL")
+    outside: list[str] = []
+
+    def guard(route):
+        if route.request.url.startswith(live_server):
+            return route.continue_()
+        outside.append(route.request.url)
+        return route.abort()
+
+    context.route("**/*", guard)
+    tab = context.new_page()
+    tab.outside_requests = outside
+    try:
+        yield tab
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def screenshot(request):
+    """Save a full-page screenshot under test-artifacts/screenshots/<test>-<step>.png."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, step: str) -> Path:
+        path = ARTIFACTS / f"{request.node.name}-{step}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
