@@ -6,8 +6,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from onderwijsplatform.commands import demo, exchange
+    from onderwijsplatform.commands import demo, exchange, matches
 
     app.cli.add_command(demo.seed_demo_command)
     app.cli.add_command(exchange.import_data_command)
     app.cli.add_command(exchange.export_data_command)
+    app.cli.add_command(matches.matches_group)

@@ -13,13 +13,15 @@ from onderwijsplatform.extensions import db
 @with_appcontext
 def seed_demo_command(if_empty: bool) -> None:
     """Load the demo region (idempotent) and print the demo logins."""
-    from onderwijsplatform.services import demo
+    from onderwijsplatform.services import demo, suggestions
 
     if if_empty and not demo.database_is_empty():
         click.echo("Database is not empty: demo data left as it is.")
     else:
         result = demo.seed()
+        report = suggestions.refresh_all()
         db.session.commit()
         click.echo(result.summary())
+        click.echo(report.summary())
     for line in demo.login_lines():
         click.echo(line)

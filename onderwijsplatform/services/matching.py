@@ -2,10 +2,34 @@
 
 from __future__ import annotations
 
-from datetime import date
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import selectinload
+
+from matching import MatchIndex
 from matching import types as mt
-from onderwijsplatform.models import Offer, SchoolRequest
+from onderwijsplatform.extensions import db
+from onderwijsplatform.models import (
+    Introduction,
+    IntroductionState,
+    Offer,
+    OfferStatus,
+    SchoolRequest,
+    utcnow,
+)
+
+# Introductions that count as "asked" for the fairness term.
+COUNTED_STATES = (
+    IntroductionState.REQUESTED,
+    IntroductionState.APPROVED,
+    IntroductionState.AGREED,
+    IntroductionState.COMPLETED,
+)
 
 
 def _location(row: Offer | SchoolRequest) -> mt.Location:
@@ -66,3 +90,131 @@ def request_input(request: SchoolRequest) -> mt.Request:
         period=period,
         description=request.description or "",
     )
+
+
+# --- the per-process index over active offers --------------------------------------------
+
+
+@dataclass
+class _CachedIndex:
+    fingerprint: tuple
+    index: MatchIndex
+    row_ids: dict[str, int]
+
+
+_cache: dict[str, _CachedIndex] = {}
+_lock = threading.Lock()
+
+
+def school_year_of(day: date) -> str:
+    """ "2026-2027" for any day from 1 August 2026 to 31 July 2027."""
+    start = day.year if day.month >= 8 else day.year - 1
+    return f"{start}-{start + 1}"
+
+
+def _fingerprint() -> tuple:
+    # Cheap: changes whenever an active offer or an introduction is added or edited.
+    offers = db.session.execute(
+        sa.select(sa.func.count(Offer.id), sa.func.max(Offer.updated_at)).where(
+            Offer.status == OfferStatus.ACTIVE
+        )
+    ).one()
+    intros = db.session.execute(
+        sa.select(sa.func.count(Introduction.id), sa.func.max(Introduction.updated_at))
+    ).one()
+    return (*offers, *intros)
+
+
+def _introductions_per_offer(year: str) -> dict[int, int]:
+    """Introductions made this school year per offer: the fairness input."""
+    start = int(year[:4])
+    since = datetime(start, 8, 1, tzinfo=UTC)
+    rows = db.session.execute(
+        sa.select(Introduction.offer_id, sa.func.count(Introduction.id))
+        .where(
+            Introduction.created_at >= since,
+            Introduction.state.in_(COUNTED_STATES),
+        )
+        .group_by(Introduction.offer_id)
+    )
+    return {offer_id: count for offer_id, count in rows.all()}
+
+
+def current_index(*, today: date | None = None) -> _CachedIndex:
+    """The index over every active offer, rebuilt only when offers or introductions changed."""
+    key = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    year = school_year_of(today or utcnow().date())
+    fingerprint = (year, *_fingerprint())
+    cached = _cache.get(key)
+    if cached is not None and cached.fingerprint == fingerprint:
+        return cached
+    with _lock:
+        rows = db.session.scalars(
+            sa.select(Offer)
+            .where(Offer.status == OfferStatus.ACTIVE)
+            .options(selectinload(Offer.organisation))
+        ).all()
+        counts = _introductions_per_offer(year)
+        inputs = [offer_input(r, introductions_this_year=counts.get(r.id, 0)) for r in rows]
+        built = _CachedIndex(
+            fingerprint=fingerprint,
+            index=MatchIndex(inputs),
+            row_ids={i.id: r.id for i, r in zip(inputs, rows, strict=True)},
+        )
+        _cache[key] = built
+        return built
+
+
+def forget_index() -> None:
+    """Drop the cached index (tests, or after a bulk import in the same process)."""
+    _cache.clear()
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """One ranked offer for a request, with reasons in both languages."""
+
+    offer_id: int
+    score: float
+    rank: int
+    reasons_nl: tuple[str, ...]
+    reasons_en: tuple[str, ...]
+    distance_km: float | None
+
+
+def rank_requests(
+    requests: Sequence[SchoolRequest], *, top: int, exclude: dict[int, set[int]] | None = None
+) -> dict[int, list[Ranked]]:
+    """Rank active offers for each request; ``exclude`` maps request id → offer ids to skip."""
+    if not requests:
+        return {}
+    exclude = exclude or {}
+    cached = current_index()
+    inputs = [request_input(r) for r in requests]
+    # Ask for extra so that skipping dismissed pairs still leaves ``top`` suggestions.
+    extra = max((len(exclude.get(r.id, ())) for r in requests), default=0)
+    dutch = cached.index.query_many(inputs, top=top + extra, lang="nl")
+    english = cached.index.query_many(inputs, top=top + extra, lang="en")
+    result: dict[int, list[Ranked]] = {}
+    for request, nl, en in zip(requests, dutch, english, strict=True):
+        skip = exclude.get(request.id, set())
+        en_by_id = {m.offer_id: m for m in en}
+        ranked: list[Ranked] = []
+        for match in nl:
+            offer_id = cached.row_ids[match.offer_id]
+            if offer_id in skip:
+                continue
+            ranked.append(
+                Ranked(
+                    offer_id=offer_id,
+                    score=match.score,
+                    rank=len(ranked) + 1,
+                    reasons_nl=match.reasons,
+                    reasons_en=en_by_id[match.offer_id].reasons,
+                    distance_km=match.distance_km,
+                )
+            )
+            if len(ranked) == top:
+                break
+        result[request.id] = ranked
+    return result
