@@ -41,4 +41,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     errors.init_app(app)
     cli.init_app(app)
+    # Templates link to features only once their blueprint is registered.
+    app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
     return app

@@ -7,7 +7,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from flask import Flask, abort
+from flask import Flask, abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
 from onderwijsplatform.extensions import db, login_manager
@@ -47,7 +47,16 @@ coordinator_required = roles_required(Role.COORDINATOR)
 admin_required = roles_required(Role.ADMIN)
 
 
+def _unauthorized():
+    # Send people to the login page when there is one; a bare 401 page otherwise.
+    if "auth.login" in current_app.view_functions:
+        target = request.full_path if request.query_string else request.path
+        return redirect(url_for("auth.login", next=target))
+    abort(401)
+
+
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.user_loader(_load_user)
+    login_manager.unauthorized_handler(_unauthorized)
     login_manager.session_protection = "strong"

@@ -6,9 +6,10 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from onderwijsplatform.commands import demo, exchange, matches
+    from onderwijsplatform.commands import demo, exchange, jobs, matches
 
     app.cli.add_command(demo.seed_demo_command)
     app.cli.add_command(exchange.import_data_command)
     app.cli.add_command(exchange.export_data_command)
     app.cli.add_command(matches.matches_group)
+    app.cli.add_command(jobs.jobs_group)

@@ -135,3 +135,17 @@ def csrf(client: FlaskClient):
         return csrf_token_from(response.get_data(as_text=True))
 
     return fetch
+
+
+def sign_in(client: FlaskClient, user) -> None:
+    """Put ``user`` in the client's session as Flask-Login does (with the "strong"
+    session-protection identifier), for tests that are not about signing in."""
+    from flask_login.utils import _create_identifier
+
+    app = client.application
+    with app.test_request_context(environ_base=client.environ_base):
+        identifier = _create_identifier()
+    with client.session_transaction() as session:
+        session["_user_id"] = user.session_token
+        session["_fresh"] = True
+        session["_id"] = identifier

@@ -108,3 +108,22 @@ def screenshot(request):
         return path
 
     return take
+
+
+@pytest.fixture
+def axe():
+    """Run axe-core (shipped by axe-playwright-python) on a page; return serious+critical issues."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    checker = Axe()
+
+    def run(page) -> list[str]:
+        results = checker.run(page)
+        found = []
+        for violation in results.response["violations"]:
+            if violation.get("impact") in ("serious", "critical"):
+                targets = [", ".join(n["target"]) for n in violation["nodes"][:3]]
+                found.append(f"{violation['id']} ({violation['impact']}): {targets}")
+        return found
+
+    return run

@@ -41,3 +41,9 @@ def test_unknown_page_is_friendly(page):
     response = page.goto("/bestaat-niet")
     assert response.status == 404
     assert "Pagina niet gevonden" in page.content()
+
+
+def test_public_pages_have_no_serious_accessibility_issues(page, axe):
+    for path in ("/", "/privacy", "/bestaat-niet"):
+        page.goto(path)
+        assert axe(page) == [], path
