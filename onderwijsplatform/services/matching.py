@@ -137,7 +137,7 @@ def _introductions_per_offer(year: str) -> dict[int, int]:
         )
         .group_by(Introduction.offer_id)
     )
-    return {offer_id: count for offer_id, count in rows.all()}
+    return dict(rows.all())
 
 
 def current_index(*, today: date | None = None) -> _CachedIndex:

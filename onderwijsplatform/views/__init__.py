@@ -1,4 +1,4 @@
-"""Blueprint registration."""
+"""Blueprint registration, one blueprint per feature."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from onderwijsplatform.views import public
+    from onderwijsplatform.views import mail, public
 
-    app.register_blueprint(public.bp)
+    for module in (public, mail):
+        app.register_blueprint(module.bp)

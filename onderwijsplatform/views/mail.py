@@ -1,0 +1,120 @@
+"""Staff mail view: the outbox as a mailbox, with retry and a test message."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from onderwijsplatform.auth import staff_required
+from onderwijsplatform.extensions import db
+from onderwijsplatform.models import OutboxEmail, utcnow
+from onderwijsplatform.services import mail_transport, outbox
+from onderwijsplatform.services.errors import InvalidTransition, NotFound
+
+bp = Blueprint("mail", __name__, url_prefix="/staff/mail")
+
+# The stored HTML part is shown as its own document, never inside our pages: no scripts,
+# no requests anywhere, no forms, and sandboxed into an opaque origin.
+HTML_PART_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'none'; sandbox"
+)
+
+
+def _message_or_404(message_id: int) -> OutboxEmail:
+    try:
+        return outbox.get_message(message_id)
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/")
+@staff_required
+def index():
+    status = request.args.get("status")
+    if status not in outbox.STATUS_FILTERS:
+        status = None
+    page = request.args.get("page", 1, type=int)
+    return render_template(
+        "mail/index.html",
+        view=outbox.overview(status, page=page),
+        status=status,
+        sending_enabled=mail_transport.sending_enabled(),
+        now=utcnow(),
+    )
+
+
+@bp.get("/<int:message_id>")
+@staff_required
+def detail(message_id: int):
+    message = _message_or_404(message_id)
+    return render_template(
+        "mail/detail.html",
+        message=message,
+        message_id_header=outbox.message_id_for(message.id),
+        sending_enabled=mail_transport.sending_enabled(),
+    )
+
+
+@bp.get("/<int:message_id>/html")
+@staff_required
+def html_part(message_id: int):
+    message = _message_or_404(message_id)
+    response = make_response(message.body_html)
+    response.headers["Content-Type"] = "text/html; charset=utf-8"
+    response.headers["Content-Security-Policy"] = HTML_PART_CSP
+    response.headers["Content-Disposition"] = "inline"
+    return response
+
+
+@bp.get("/<int:message_id>/invite.ics")
+@staff_required
+def ics_part(message_id: int):
+    message = _message_or_404(message_id)
+    if not message.ics:
+        abort(404)
+    response = make_response(message.ics)
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = 'attachment; filename="invite.ics"'
+    return response
+
+
+@bp.post("/<int:message_id>/retry")
+@staff_required
+def retry(message_id: int):
+    try:
+        outbox.retry(message_id)
+    except NotFound:
+        abort(404)
+    except InvalidTransition:
+        flash(_("Alleen een mislukt bericht kan opnieuw worden verstuurd."), "warning")
+        return redirect(url_for("mail.detail", message_id=message_id))
+    db.session.commit()
+    flash(_("Het bericht staat weer in de wachtrij."), "success")
+    return redirect(url_for("mail.detail", message_id=message_id))
+
+
+@bp.post("/test")
+@staff_required
+def send_test():
+    try:
+        row = outbox.enqueue_test_mail(current_user.email, language=current_user.language)
+    except ValueError:
+        flash(_("Uw e-mailadres is geen geldig adres; pas het eerst aan."), "error")
+        return redirect(url_for("mail.index"))
+    db.session.commit()
+    flash(
+        _("Er staat een testbericht naar %(address)s in de wachtrij.", address=row.to_addr),
+        "success",
+    )
+    return redirect(url_for("mail.detail", message_id=row.id))
