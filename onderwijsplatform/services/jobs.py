@@ -19,7 +19,7 @@ class Job:
 _JOBS: dict[str, Job] = {}
 
 # Modules that register jobs when imported; add yours here.
-JOB_MODULES: tuple[str, ...] = ()
+JOB_MODULES: tuple[str, ...] = ("onderwijsplatform.services.intake",)
 
 
 def job(name: str, help: str = "") -> Callable[[Callable[[datetime], str]], Callable]:

@@ -6,7 +6,7 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from onderwijsplatform.views import mail, public
+    from onderwijsplatform.views import intake, mail, public, self_service
 
-    for module in (public, mail):
+    for module in (public, intake, self_service, mail):
         app.register_blueprint(module.bp)

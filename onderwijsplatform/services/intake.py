@@ -1,0 +1,271 @@
+"""Company intake: store it unconfirmed, confirm it by link, expire what stays unconfirmed."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from matching import vocabulary
+from matching.geo import get_geocoder
+from onderwijsplatform.extensions import db
+from onderwijsplatform.links import external_url
+from onderwijsplatform.models import (
+    Contact,
+    DuplicateFlag,
+    Offer,
+    OfferStatus,
+    Organisation,
+    OrganisationStatus,
+    OrganisationType,
+    OutboxEmail,
+    Region,
+    Token,
+    TokenPurpose,
+)
+from onderwijsplatform.services import duplicates, self_service, tokens
+from onderwijsplatform.services import outbox as outbox_service
+from onderwijsplatform.services.errors import InvalidToken, ServiceError
+from onderwijsplatform.services.jobs import job
+from onderwijsplatform.services.matching import school_year_of
+
+CONFIRM_LIFETIME = timedelta(days=7)
+UNCONFIRMED_KEEP = timedelta(days=7)
+
+
+class DuplicateSubmission(ServiceError):
+    """The same filled-in form was posted again (double click, back button)."""
+
+
+@dataclass
+class ContributionData:
+    """One contribution as the intake form validated it."""
+
+    kinds: list[str]
+    sectors: list[str]
+    themes: list[str]
+    target_groups: list[str]
+    where: list[str]
+    travel_km: int | None
+    capacity: int | None
+    yearly_limit: int | None
+    available: list[dict[str, str]]
+    description: str
+
+
+@dataclass
+class IntakeData:
+    """A whole validated intake; ``submission`` identifies this filled-in form."""
+
+    org_name: str
+    kvk_number: str | None
+    website: str | None
+    postcode: str
+    place: str
+    lat: float
+    lon: float
+    contact_name: str
+    contact_role: str | None
+    email: str
+    phone: str | None
+    language: str
+    submission: str
+    contributions: list[ContributionData] = field(default_factory=list)
+
+
+def kind_terms(lang: str) -> list[tuple[str, str]]:
+    """(code, label) of every kind of help, in the vocabulary's order."""
+    return vocabulary.choices("kinds", lang)
+
+
+def kind_labels(kinds: list[str], lang: str) -> str:
+    """The labels of ``kinds``, comma-separated, for display."""
+    return ", ".join(vocabulary.label("kinds", code, lang) for code in kinds)
+
+
+def place_names() -> list[str]:
+    """Place names the offline geocoder knows, for the form's suggestions."""
+    return get_geocoder().place_names()
+
+
+def intake_region() -> Region:
+    """The region intakes belong to: INTAKE_REGION_CODE, else the first one (made if none)."""
+    code = current_app.config.get("INTAKE_REGION_CODE")
+    query = sa.select(Region).order_by(Region.id).limit(1)
+    if code:
+        query = sa.select(Region).where(Region.code == code)
+    region = db.session.scalar(query)
+    if region is None:
+        region = Region(code=code or "regio", name=current_app.config["REGION_NAME"])
+        db.session.add(region)
+        db.session.flush()
+    return region
+
+
+def apply_contribution(offer: Offer, data: ContributionData) -> None:
+    """Copy a contribution's values onto an offer (shared with self-service edits)."""
+    offer.kinds = data.kinds
+    offer.sectors = data.sectors
+    offer.themes = data.themes
+    offer.target_groups = data.target_groups
+    offer.where = data.where or None
+    offer.travel_km = float(data.travel_km) if data.travel_km is not None else None
+    offer.capacity = data.capacity
+    offer.yearly_limit = data.yearly_limit
+    offer.available = data.available
+    offer.description = data.description
+
+
+def submit(data: IntakeData, *, now: datetime) -> Organisation:
+    """Store the intake as UNCONFIRMED and queue the confirmation email.
+
+    Raises DuplicateSubmission when this filled-in form was already stored; the caller
+    must then roll back.
+    """
+    digest = hashlib.sha256(data.submission.encode()).hexdigest()[:40]
+    dedupe_key = f"intake-confirm:{digest}"
+    if outbox_service._exists(dedupe_key):
+        raise DuplicateSubmission()
+    region = intake_region()
+    organisation = Organisation(
+        region_id=region.id,
+        type=OrganisationType.COMPANY,
+        status=OrganisationStatus.UNCONFIRMED,
+        name=data.org_name,
+        kvk_number=data.kvk_number,
+        website=data.website,
+        postcode=data.postcode,
+        place=data.place,
+        lat=data.lat,
+        lon=data.lon,
+        created_at=now,
+    )
+    contact = Contact(
+        name=data.contact_name,
+        role=data.contact_role,
+        email=data.email,
+        phone=data.phone,
+        language=data.language,
+    )
+    organisation.contacts.append(contact)
+    db.session.add(organisation)
+    db.session.flush()
+    year = school_year_of(now.date())
+    for item in data.contributions:
+        offer = Offer(
+            organisation_id=organisation.id,
+            contact_id=contact.id,
+            status=OfferStatus.UNCONFIRMED,
+            school_year=year,
+            postcode=data.postcode,
+            place=data.place,
+            lat=data.lat,
+            lon=data.lon,
+        )
+        apply_contribution(offer, item)
+        db.session.add(offer)
+    db.session.flush()
+    issued = tokens.issue(
+        TokenPurpose.INTAKE_CONFIRM,
+        lifetime=CONFIRM_LIFETIME,
+        now=now,
+        contact_id=contact.id,
+        organisation_id=organisation.id,
+    )
+    row = outbox_service.enqueue(
+        "intake_confirm",
+        to=contact.email,
+        context={
+            "contact_name": contact.name,
+            "organisation_name": organisation.name,
+            "offers": len(data.contributions),
+            "confirm_url": external_url("intake.confirm", token=issued.raw),
+            "self_service_url": self_service.self_service_link(contact, now),
+            "expires_days": CONFIRM_LIFETIME.days,
+        },
+        dedupe_key=dedupe_key,
+        language=data.language,
+        now=now,
+    )
+    if row is None:  # a concurrent post of the same form won the race
+        raise DuplicateSubmission()
+    duplicates.flag(organisation, email=contact.email, now=now)
+    return organisation
+
+
+def peek_confirmation(raw: str, *, now: datetime) -> Organisation:
+    """The organisation a confirmation link is for, without using the link (GET).
+
+    Raises InvalidToken for an unknown, used or expired link.
+    """
+    token = tokens.peek(TokenPurpose.INTAKE_CONFIRM, raw, now=now)
+    organisation = db.session.get(Organisation, token.organisation_id)
+    if organisation is None:
+        raise InvalidToken()
+    return organisation
+
+
+def confirm(raw: str, *, now: datetime) -> Contact:
+    """Use the link: the intake goes to the staff queue (PENDING_REVIEW).
+
+    Returns the confirmed contact. Raises InvalidToken for an unknown, used or expired link.
+    """
+    token = tokens.consume(TokenPurpose.INTAKE_CONFIRM, raw, now=now)
+    contact = db.session.get(Contact, token.contact_id)
+    if contact is None:
+        raise InvalidToken()
+    organisation = contact.organisation
+    contact.email_confirmed_at = contact.email_confirmed_at or now
+    if organisation.status == OrganisationStatus.UNCONFIRMED:
+        organisation.status = OrganisationStatus.PENDING_REVIEW
+        organisation.confirmed_at = now
+    db.session.execute(
+        sa.update(Offer)
+        .where(Offer.organisation_id == organisation.id, Offer.status == OfferStatus.UNCONFIRMED)
+        .values(status=OfferStatus.PENDING_REVIEW)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.flush()
+    return contact
+
+
+def delete_organisation(organisation_id: int) -> None:
+    """Delete an organisation with its offers, contacts, links and flags (flush only)."""
+    contact_ids = sa.select(Contact.id).where(Contact.organisation_id == organisation_id)
+    addresses = sa.select(Contact.email).where(Contact.organisation_id == organisation_id)
+    # The queued and sent emails hold the address and name too (reliability PRIV-04).
+    db.session.execute(sa.delete(OutboxEmail).where(OutboxEmail.to_addr.in_(addresses)))
+    db.session.execute(
+        sa.delete(Token).where(
+            sa.or_(Token.organisation_id == organisation_id, Token.contact_id.in_(contact_ids))
+        )
+    )
+    db.session.execute(
+        sa.delete(DuplicateFlag).where(
+            sa.or_(
+                DuplicateFlag.organisation_id == organisation_id,
+                DuplicateFlag.other_id == organisation_id,
+            )
+        )
+    )
+    db.session.execute(sa.delete(Offer).where(Offer.organisation_id == organisation_id))
+    db.session.execute(sa.delete(Contact).where(Contact.organisation_id == organisation_id))
+    db.session.execute(sa.delete(Organisation).where(Organisation.id == organisation_id))
+    db.session.expire_all()
+
+
+@job("expire-intakes")
+def expire_intakes(now: datetime) -> str:
+    """Delete intakes that were not confirmed within 7 days."""
+    stale = db.session.scalars(
+        sa.select(Organisation.id).where(
+            Organisation.status == OrganisationStatus.UNCONFIRMED,
+            Organisation.created_at < now - UNCONFIRMED_KEEP,
+        )
+    ).all()
+    for organisation_id in stale:
+        delete_organisation(organisation_id)
+    return f"{len(stale)} unconfirmed intakes deleted."

@@ -1,0 +1,269 @@
+"""Mijn aanbod: a company contact keeps its offers and data current through an emailed link."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from functools import wraps
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from onderwijsplatform.extensions import db, limiter
+from onderwijsplatform.forms.intake import MAX_CONTRIBUTIONS
+from onderwijsplatform.forms.self_service import (
+    ConfirmForm,
+    ContactForm,
+    LinkRequestForm,
+    OfferForm,
+)
+from onderwijsplatform.i18n import current_locale
+from onderwijsplatform.models import OfferStatus, utcnow
+from onderwijsplatform.services import intake, self_service
+from onderwijsplatform.services.errors import InvalidToken, InvalidTransition, NotFound
+
+bp = Blueprint("self_service", __name__, url_prefix="/mijn-aanbod")
+
+SESSION_KEY = "self_service"
+ACTION_LABELS = {
+    "pause": _l("Pauzeren"),
+    "resume": _l("Weer actief maken"),
+    "not_this_year": _l("Niet dit schooljaar"),
+    "withdraw": _l("Intrekken"),
+}
+
+
+def start_session(contact, now: datetime) -> None:
+    """A short session scoped to one organisation; not a Flask-Login login."""
+    session[SESSION_KEY] = {
+        "org": contact.organisation_id,
+        "contact": contact.id,
+        "until": (now + self_service.SESSION_LIFETIME).timestamp(),
+    }
+
+
+def scoped(view):
+    """Only with a live self-service session; its organisation is ``g.org_id``."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        scope = session.get(SESSION_KEY)
+        if not isinstance(scope, dict) or scope.get("until", 0) < utcnow().timestamp():
+            session.pop(SESSION_KEY, None)
+            flash(
+                _(
+                    "Uw sessie is verlopen of u heeft nog geen link gebruikt. "
+                    "Vraag hieronder een nieuwe link aan."
+                ),
+                "warning",
+            )
+            return redirect(url_for("self_service.request_link"))
+        try:
+            g.self_contact = self_service.contact_in(scope["org"], scope["contact"])
+        except (NotFound, KeyError, TypeError):
+            session.pop(SESSION_KEY, None)
+            return redirect(url_for("self_service.request_link"))
+        g.org_id = g.self_contact.organisation_id
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def _offer_or_404(offer_id: int):
+    try:
+        return self_service.offer_of(g.org_id, offer_id)
+    except NotFound:
+        abort(404)
+
+
+@bp.get("")
+@scoped
+def index():
+    contact = g.self_contact
+    return render_template(
+        "self_service/index.html",
+        contact=contact,
+        organisation=contact.organisation,
+        offers=self_service.offers_of(g.org_id),
+        actions=self_service.ACTIONS,
+        action_labels=ACTION_LABELS,
+        editable=self_service.EDITABLE,
+        statuses=OfferStatus,
+        form=ConfirmForm(),
+        kind_labels=lambda kinds: intake.kind_labels(kinds, current_locale()),
+    )
+
+
+@bp.route("/aanbod/<int:offer_id>", methods=["GET", "POST"])
+@scoped
+def edit_offer(offer_id: int):
+    offer = _offer_or_404(offer_id)
+    if offer.status not in self_service.EDITABLE:
+        abort(404)
+    form = OfferForm(obj=None if request.method == "POST" else _form_values(offer))
+    if form.validate_on_submit():
+        self_service.update_offer(g.org_id, offer.id, form.contribution_data())
+        db.session.commit()
+        flash(_("Uw aanbod is bijgewerkt."), "success")
+        return redirect(url_for("self_service.index"))
+    return render_template("self_service/offer.html", form=form, offer=offer)
+
+
+@bp.route("/aanbod/nieuw", methods=["GET", "POST"])
+@scoped
+def add_offer():
+    form = OfferForm()
+    if form.validate_on_submit():
+        if len(self_service.offers_of(g.org_id)) >= 10 * MAX_CONTRIBUTIONS:
+            abort(429)
+        self_service.add_offer(g.org_id, g.self_contact, form.contribution_data(), now=utcnow())
+        db.session.commit()
+        flash(
+            _(
+                "Uw nieuwe aanbod is opgeslagen. "
+                "Het platformteam bekijkt het voordat scholen het zien."
+            ),
+            "success",
+        )
+        return redirect(url_for("self_service.index"))
+    return render_template("self_service/offer.html", form=form, offer=None)
+
+
+@bp.post("/aanbod/<int:offer_id>/status")
+@scoped
+def change_status(offer_id: int):
+    _offer_or_404(offer_id)
+    try:
+        self_service.change_status(g.org_id, offer_id, request.form.get("action", ""))
+    except InvalidTransition:
+        db.session.rollback()
+        flash(_("Dat kan niet met dit aanbod in deze status."), "error")
+        return redirect(url_for("self_service.index"))
+    db.session.commit()
+    flash(_("De status van uw aanbod is aangepast."), "success")
+    return redirect(url_for("self_service.index"))
+
+
+@bp.route("/contactgegevens", methods=["GET", "POST"])
+@scoped
+def contact():
+    contact = g.self_contact
+    form = ContactForm(obj=contact)
+    if form.validate_on_submit():
+        self_service.update_contact(
+            contact,
+            name=form.name.data,
+            role=form.role.data or None,
+            phone=form.phone.data,
+            language=form.language.data,
+        )
+        db.session.commit()
+        flash(_("Uw gegevens zijn bijgewerkt."), "success")
+        return redirect(url_for("self_service.index"))
+    return render_template("self_service/contact.html", form=form, contact=contact)
+
+
+@bp.get("/gegevens.json")
+@scoped
+def export():
+    data = self_service.export(g.org_id, g.self_contact)
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="mijn-gegevens.json"'},
+    )
+
+
+@bp.route("/verwijderen", methods=["GET", "POST"])
+@scoped
+def erase():
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        anonymised = self_service.erase(g.org_id, now=utcnow())
+        db.session.commit()
+        session.pop(SESSION_KEY, None)
+        return render_template("self_service/erased.html", anonymised=anonymised)
+    return render_template("self_service/erase.html", form=form)
+
+
+@bp.post("/afsluiten")
+def sign_out():
+    session.pop(SESSION_KEY, None)
+    flash(_("U bent afgemeld van mijn aanbod."), "info")
+    return redirect(url_for("intake.landing"))
+
+
+@bp.route("/link", methods=["GET", "POST"])
+@limiter.limit("10/hour", methods=["POST"])
+def request_link():
+    form = LinkRequestForm()
+    if form.validate_on_submit():
+        self_service.request_link(form.email.data, now=utcnow())
+        db.session.commit()
+        # Known or not: the same page, so the form reveals no addresses (AUTH-03).
+        return redirect(url_for("self_service.link_sent"))
+    return render_template("self_service/request_link.html", form=form)
+
+
+@bp.get("/link-verstuurd")
+def link_sent():
+    return render_template("self_service/link_sent.html")
+
+
+@bp.route("/open/<token>", methods=["GET", "POST"])
+def open_link(token: str):
+    now = utcnow()
+    form = ConfirmForm()
+    try:
+        if not form.validate_on_submit():
+            # GET (and HEAD) only shows the button: link scanners must not use the link.
+            contact = self_service.peek_link(token, now=now)
+            response = current_app.make_response(
+                render_template("self_service/open.html", form=form, contact=contact, token=token)
+            )
+            response.headers["Referrer-Policy"] = "no-referrer"
+            return response
+        contact = self_service.use_link(token, now=now)
+        db.session.commit()
+    except InvalidToken as exc:
+        db.session.rollback()
+        return render_template("intake/link_invalid.html", expired=exc.expired), 404
+    start_session(contact, now)
+    return redirect(url_for("self_service.index"))
+
+
+def _form_values(offer):
+    """The offer as the form's fields expect it."""
+
+    class Values:
+        pass
+
+    values = Values()
+    for name in ("kinds", "sectors", "target_groups", "description"):
+        setattr(values, name, getattr(offer, name))
+    values.where = offer.where or ["bij_bedrijf"]
+    values.themes = ", ".join(offer.themes or [])
+    for name in ("travel_km", "capacity", "yearly_limit"):
+        number = getattr(offer, name)
+        setattr(values, name, str(int(number)) if number is not None else "")
+    periods = offer.available or []
+    values.whole_year = not periods
+    for index in (1, 2):
+        period = periods[index - 1] if len(periods) >= index else {}
+        setattr(values, f"from_{index}", period.get("from", ""))
+        setattr(values, f"to_{index}", period.get("to", ""))
+    return values

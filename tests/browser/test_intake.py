@@ -1,0 +1,99 @@
+"""A company finds the landing page, signs up (fixing a mistake), confirms and edits its offer."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import time
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def _latest_mail(tmp_path_factory, to: str) -> str:
+    """The text of the newest outbox email to ``to`` in the live server's database."""
+    databases = sorted(tmp_path_factory.getbasetemp().glob("browser*/platform.sqlite"))
+    assert databases, "live server database not found"
+    with sqlite3.connect(databases[-1]) as connection:
+        row = connection.execute(
+            "SELECT body_text FROM outbox_email WHERE to_addr = ? ORDER BY id DESC LIMIT 1",
+            (to,),
+        ).fetchone()
+    assert row, f"no email to {to}"
+    return row[0]
+
+
+def _link(text: str, path: str) -> str:
+    match = re.search(rf"https?://[^\s]+{path}[^\s]+", text)
+    assert match, text
+    return match.group(0)
+
+
+@pytest.mark.parametrize(
+    ("variant", "width", "english"),
+    [("desktop-nl", 1280, False), ("phone-nl", 375, False), ("desktop-en", 1280, True)],
+)
+def test_company_signs_up_confirms_and_edits(
+    page, screenshot, axe, tmp_path_factory, variant, width, english
+):
+    email = f"werkplaats-{variant}@hofman-{variant}.nl"
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto("/bedrijven")
+    if english:
+        page.locator("form button[lang=en]").click()
+        page.wait_for_load_state()
+        assert page.locator("html").get_attribute("lang") == "en"
+    assert axe(page) == []
+    screenshot(page, "1-landing")
+
+    page.locator("a[href='/bedrijven/aanmelden']").first.click()
+    opened = time.monotonic()
+    page.fill("#org_name", f"Installatiebedrijf Hofman {variant}")
+    page.fill("#postcode", "0123 AB")  # the mistake
+    page.fill("#place", "Assen")
+    page.fill("#contact_name", "Jan Hofman")
+    page.fill("#email", email)
+    page.fill("#phone", "06 12345678")
+    page.check("input[name='contributions-0-kinds'][value='gastles']")
+    page.check("input[name='contributions-0-target_groups'][value='vmbo_bovenbouw']")
+    page.check("input[name='contributions-0-where'][value='op_school']")
+    page.fill("#contributions-0-themes", "warmtepompen")
+    page.fill("#contributions-0-description", "Onze monteurs laten een warmtepomp zien.")
+    page.click("button[value=submit]")
+    page.wait_for_load_state()
+    assert page.locator("#postcode-error").is_visible()
+    assert page.input_value("#org_name") == f"Installatiebedrijf Hofman {variant}"
+    assert axe(page) == []
+    screenshot(page, "2-form-with-error")
+    if width <= 375:
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+    page.fill("#postcode", "9401 AB")
+    # The form refuses posts faster than a person can type (3 s).
+    time.sleep(max(0.0, 3.3 - (time.monotonic() - opened)))
+    page.click("button[value=submit]")
+    page.wait_for_url("**/bedrijven/aangemeld")
+    screenshot(page, "3-thanks")
+
+    mail = _latest_mail(tmp_path_factory, email)
+    page.goto(_link(mail, "/bedrijven/bevestigen/"))
+    screenshot(page, "4-confirm")
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/bedrijven/bevestigd")
+    screenshot(page, "5-confirmed")
+
+    page.context.clear_cookies()  # later, from another email: the self-service link
+    page.goto(_link(mail, "/mijn-aanbod/open/"))
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/mijn-aanbod")
+    assert axe(page) == []
+    screenshot(page, "6-self-service")
+
+    page.locator("main a[href^='/mijn-aanbod/aanbod/']").first.click()
+    page.fill("#description", "Nu ook met een zonnepaneel erbij.")
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/mijn-aanbod")
+    assert "Nu ook met een zonnepaneel erbij." in page.content()
+    screenshot(page, "7-edited")
+    assert page.outside_requests == []
