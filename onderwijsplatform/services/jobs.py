@@ -19,7 +19,10 @@ class Job:
 _JOBS: dict[str, Job] = {}
 
 # Modules that register jobs when imported; add yours here.
-JOB_MODULES: tuple[str, ...] = ("onderwijsplatform.services.intake",)
+JOB_MODULES: tuple[str, ...] = (
+    "onderwijsplatform.services.digest",
+    "onderwijsplatform.services.intake",
+)
 
 
 def job(name: str, help: str = "") -> Callable[[Callable[[datetime], str]], Callable]:

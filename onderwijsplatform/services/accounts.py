@@ -1,0 +1,237 @@
+"""Coordinator accounts: invitations, password sign-in, resets, login links, sign-out."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from onderwijsplatform.extensions import db
+from onderwijsplatform.links import external_url
+from onderwijsplatform.models import (
+    Organisation,
+    OrganisationType,
+    Role,
+    Token,
+    TokenPurpose,
+    User,
+    utcnow,
+)
+from onderwijsplatform.models.users import new_session_token
+from onderwijsplatform.services import outbox, tokens
+from onderwijsplatform.services.errors import InvalidToken, NotFound, ValidationFailed
+from onderwijsplatform.services.passwords import hash_password, verify_password
+
+INVITE_LIFETIME = timedelta(days=7)
+RESET_LIFETIME = timedelta(hours=1)
+LOGIN_LINK_LIFETIME = timedelta(minutes=10)
+# A fixed hash so an unknown address costs as much time as a known one (AUTH-03).
+_DUMMY_HASH: dict[str, str] = {}
+
+
+def schools_for_staff(staff: User) -> list[Organisation]:
+    """The schools of the staff member's region, by name."""
+    return list(
+        db.session.scalars(
+            sa.select(Organisation)
+            .where(
+                Organisation.region_id == staff.region_id,
+                Organisation.type == OrganisationType.SCHOOL,
+            )
+            .order_by(Organisation.name)
+        )
+    )
+
+
+def coordinators_for_staff(staff: User) -> list[User]:
+    """The coordinators of the staff member's region, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(User.region_id == staff.region_id, User.role == Role.COORDINATOR)
+            .order_by(User.id.desc())
+        )
+    )
+
+
+def find_by_email(email: str) -> User | None:
+    """The account with this address (case-insensitive), or None."""
+    return db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == email.lower()))
+
+
+def invite(
+    *,
+    staff: User,
+    school_id: int,
+    name: str,
+    email: str,
+    language: str = "nl",
+    now: datetime | None = None,
+) -> User:
+    """Create (or re-invite) a coordinator of a school in the staff member's region.
+
+    Queues the invitation email with a link to set a password; a new invitation voids the
+    older link. Raises NotFound for a school outside the region and ValidationFailed when
+    the address already belongs to another account.
+    """
+    now = now or utcnow()
+    school = db.session.get(Organisation, school_id)
+    if (
+        school is None
+        or school.region_id != staff.region_id
+        or (school.type != OrganisationType.SCHOOL)
+    ):
+        raise NotFound()
+    user = find_by_email(email)
+    if user is not None and (user.school_id != school.id or user.password_hash is not None):
+        raise ValidationFailed("email", "email_taken")
+    if user is None:
+        user = User(
+            email=email,
+            name=name,
+            role=Role.COORDINATOR,
+            region_id=school.region_id,
+            school_id=school.id,
+            language=language,
+        )
+        db.session.add(user)
+        db.session.flush()
+    else:
+        user.name = name
+        user.language = language
+    issued = tokens.issue(TokenPurpose.INVITE, lifetime=INVITE_LIFETIME, now=now, user_id=user.id)
+    outbox.enqueue(
+        "coordinator_invite",
+        to=user.email,
+        context={
+            "name": user.name,
+            "school": school.name,
+            "inviter": staff.name,
+            "link": external_url("auth.accept_invitation", token=issued.raw),
+            "expires_at": issued.token.expires_at,
+        },
+        dedupe_key=f"coordinator-invite:{issued.token.id}",
+        language=user.language,
+        now=now,
+    )
+    return user
+
+
+def peek_link(purpose: TokenPurpose, raw: str, *, now: datetime | None = None) -> User:
+    """The active account a link belongs to, without using the link; raises InvalidToken."""
+    token = tokens.peek(purpose, raw, now=now)
+    return _owner(token)
+
+
+def _owner(token: Token) -> User:
+    user = db.session.get(User, token.user_id) if token.user_id else None
+    if user is None or not user.is_active:
+        raise InvalidToken()
+    return user
+
+
+def set_password_with_link(
+    purpose: TokenPurpose, raw: str, password: str, *, now: datetime | None = None
+) -> User:
+    """Use an invitation or reset link once to set a password; every old session ends.
+
+    Raises InvalidToken for an unknown, used or expired link.
+    """
+    if purpose not in (TokenPurpose.INVITE, TokenPurpose.PASSWORD_RESET):
+        raise InvalidToken()
+    now = now or utcnow()
+    user = _owner(tokens.consume(purpose, raw, now=now))
+    user.password_hash = hash_password(password)
+    user.session_token = new_session_token()
+    user.last_login_at = now
+    db.session.flush()
+    return user
+
+
+def authenticate(email: str, password: str, *, now: datetime | None = None) -> User | None:
+    """The active account for this address and password, or None (same work either way)."""
+    user = find_by_email(email)
+    if user is None or not user.is_active or not user.password_hash:
+        verify_password(_dummy_hash(), password)
+        return None
+    if not verify_password(user.password_hash, password):
+        return None
+    return user
+
+
+def _dummy_hash() -> str:
+    if "value" not in _DUMMY_HASH:
+        _DUMMY_HASH["value"] = hash_password("not-a-real-password-0123456789")
+    return _DUMMY_HASH["value"]
+
+
+def record_login(user: User, *, now: datetime | None = None) -> None:
+    """Note the time of a successful sign-in."""
+    user.last_login_at = now or utcnow()
+    db.session.flush()
+
+
+def sign_out(user: User) -> None:
+    """Rotate the session token: every copy of this user's session cookie stops working."""
+    user.session_token = new_session_token()
+    db.session.flush()
+
+
+def request_password_reset(email: str, *, now: datetime | None = None) -> None:
+    """Queue a reset link when the address belongs to an active account; silent otherwise."""
+    now = now or utcnow()
+    user = find_by_email(email)
+    if user is None or not user.is_active:
+        return
+    issued = tokens.issue(
+        TokenPurpose.PASSWORD_RESET, lifetime=RESET_LIFETIME, now=now, user_id=user.id
+    )
+    outbox.enqueue(
+        "password_reset",
+        to=user.email,
+        context={
+            "name": user.name,
+            "link": external_url("auth.reset_password", token=issued.raw),
+            "minutes": int(RESET_LIFETIME.total_seconds() // 60),
+        },
+        dedupe_key=f"password-reset:{issued.token.id}",
+        language=user.language,
+        now=now,
+    )
+
+
+def request_login_link(email: str, *, now: datetime | None = None) -> None:
+    """Queue a one-time sign-in link for an active coordinator; silent otherwise.
+
+    Staff need their second factor, so they get no link (and no hint either).
+    """
+    now = now or utcnow()
+    user = find_by_email(email)
+    if user is None or not user.is_active or user.role != Role.COORDINATOR:
+        return
+    issued = tokens.issue(
+        TokenPurpose.LOGIN_LINK, lifetime=LOGIN_LINK_LIFETIME, now=now, user_id=user.id
+    )
+    outbox.enqueue(
+        "login_link",
+        to=user.email,
+        context={
+            "name": user.name,
+            "link": external_url("auth.login_link", token=issued.raw),
+            "minutes": int(LOGIN_LINK_LIFETIME.total_seconds() // 60),
+        },
+        dedupe_key=f"login-link:{issued.token.id}",
+        language=user.language,
+        now=now,
+    )
+
+
+def use_login_link(raw: str, *, now: datetime | None = None) -> User:
+    """Use a login link once; raises InvalidToken."""
+    now = now or utcnow()
+    user = _owner(tokens.consume(TokenPurpose.LOGIN_LINK, raw, now=now))
+    if user.role != Role.COORDINATOR:
+        raise InvalidToken()
+    user.last_login_at = now
+    db.session.flush()
+    return user

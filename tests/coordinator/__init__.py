@@ -1,0 +1,1 @@
+"""Tests of issue #6: coordinator accounts, requests, suggestions and introductions."""
