@@ -20,6 +20,7 @@ _JOBS: dict[str, Job] = {}
 
 # Modules that register jobs when imported; add yours here.
 JOB_MODULES: tuple[str, ...] = (
+    "onderwijsplatform.services.followup",
     "onderwijsplatform.services.digest",
     "onderwijsplatform.services.intake",
 )

@@ -12,9 +12,23 @@ def register_blueprints(app: Flask) -> None:
         intake,
         invitations,
         mail,
+        outcomes,
         public,
         self_service,
+        staff,
+        staff_auth,
     )
 
-    for module in (public, intake, self_service, auth, coordinator, invitations, mail):
+    for module in (
+        public,
+        intake,
+        self_service,
+        auth,
+        coordinator,
+        invitations,
+        staff_auth,
+        staff,
+        outcomes,
+        mail,
+    ):
         app.register_blueprint(module.bp)

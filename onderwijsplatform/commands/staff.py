@@ -1,0 +1,57 @@
+"""``flask staff create`` and ``flask staff enrol-link``: staff accounts from the console."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+from onderwijsplatform.extensions import db
+from onderwijsplatform.links import external_url
+from onderwijsplatform.models import utcnow
+from onderwijsplatform.services import staff_accounts
+from onderwijsplatform.services.errors import NotFound, ValidationFailed
+
+
+@click.group("staff", help="Staff accounts: create them and send enrolment links.")
+def staff_group() -> None:
+    """Staff accounts."""
+
+
+def _print_link(invitation) -> None:
+    url = external_url("staff_auth.enrol", token=invitation.raw_token)
+    click.echo(
+        f"{invitation.user.role.value} {invitation.user.email}: enrolment link (24 h, once):"
+    )
+    click.echo(url)
+
+
+@staff_group.command("create")
+@click.argument("email")
+@click.option("--name", default=None, help="Full name shown in the audit log.")
+@click.option("--admin", is_flag=True, help="An admin sees every region.")
+@click.option("--region", "region_code", default=None, help="Region code (needed with >1 region).")
+@with_appcontext
+def create_command(email: str, name: str | None, admin: bool, region_code: str | None) -> None:
+    """Create a staff user without a password and print a one-time enrolment link."""
+    try:
+        invitation = staff_accounts.create_staff(
+            email, name=name, admin=admin, region_code=region_code, now=utcnow()
+        )
+    except ValidationFailed as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from None
+    db.session.commit()
+    _print_link(invitation)
+
+
+@staff_group.command("enrol-link")
+@click.argument("email")
+@with_appcontext
+def enrol_link_command(email: str) -> None:
+    """Print a fresh enrolment link (new password and authenticator) for a staff user."""
+    try:
+        invitation = staff_accounts.enrol_link(email, now=utcnow())
+    except NotFound:
+        raise click.ClickException(f"no staff user with address {email}") from None
+    db.session.commit()
+    _print_link(invitation)

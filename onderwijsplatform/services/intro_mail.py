@@ -1,0 +1,122 @@
+"""The emails of an introduction: made, declined, reminder, agreed date (with ICS)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app
+
+from onderwijsplatform.models import Introduction
+from onderwijsplatform.services import ics, outbox
+
+
+def _sides(intro: Introduction):
+    from onderwijsplatform.services.introductions import company_contact, school_user
+
+    return company_contact(intro), school_user(intro)
+
+
+def _context(intro: Introduction) -> dict:
+    contact, coordinator = _sides(intro)
+    return {
+        "intro": intro,
+        "request": intro.school_request,
+        "offer": intro.offer,
+        "company": intro.offer.organisation,
+        "school": intro.school_request.school,
+        "contact": contact,
+        "coordinator": coordinator,
+    }
+
+
+def introduction_made(intro: Introduction, now: datetime) -> None:
+    """One email to each side with the other side's details (dedupe keys per side)."""
+    context = _context(intro)
+    contact, coordinator = context["contact"], context["coordinator"]
+    if contact is not None:
+        outbox.enqueue(
+            "introduction_company",
+            to=contact.email,
+            context=context,
+            dedupe_key=f"introduction:{intro.id}:company",
+            language=contact.language,
+            now=now,
+        )
+    if coordinator is not None:
+        outbox.enqueue(
+            "introduction_school",
+            to=coordinator.email,
+            context=context,
+            dedupe_key=f"introduction:{intro.id}:school",
+            language=coordinator.language,
+            now=now,
+        )
+
+
+def introduction_declined(intro: Introduction, now: datetime) -> None:
+    """Tell the coordinator why staff declined the introduction."""
+    context = _context(intro)
+    coordinator = context["coordinator"]
+    if coordinator is not None:
+        outbox.enqueue(
+            "introduction_declined",
+            to=coordinator.email,
+            context=context,
+            dedupe_key=f"introduction:{intro.id}:declined",
+            language=coordinator.language,
+            now=now,
+        )
+
+
+def reminder(intro: Introduction, side: str, now: datetime) -> bool:
+    """Remind the side that has not answered; False when there is nobody to write to."""
+    context = _context(intro)
+    person = context["contact"] if side == "company" else context["coordinator"]
+    if person is None:
+        return False
+    outbox.enqueue(
+        "introduction_reminder",
+        to=person.email,
+        context={**context, "side": side},
+        dedupe_key=f"introduction:{intro.id}:reminder:{side}",
+        language=person.language,
+        now=now,
+    )
+    return True
+
+
+def date_agreed(intro: Introduction, now: datetime) -> None:
+    """A calendar invitation for the agreed date to both sides."""
+    context = _context(intro)
+    contact, coordinator = context["contact"], context["coordinator"]
+    people = [p for p in (contact, coordinator) if p is not None]
+    organiser = intro.school_request.school.region.contact_email or _sender()
+    invite = ics.activity_invitation(
+        uid=f"introduction-{intro.id}@onderwijsplatform",
+        start=intro.agreed_date,
+        summary=f"{context['company'].name} × {context['school'].name}",
+        description=intro.school_request.description[:500],
+        location=context["school"].place or "",
+        organiser_email=organiser,
+        attendees=[p.email for p in people],
+        now=now,
+    )
+    for side, person in (("company", contact), ("school", coordinator)):
+        if person is None:
+            continue
+        outbox.enqueue(
+            "introduction_date",
+            to=person.email,
+            context=context,
+            dedupe_key=f"introduction:{intro.id}:date:{intro.agreed_date.isoformat()}:{side}",
+            language=person.language,
+            ics=invite,
+            now=now,
+        )
+
+
+def _sender() -> str:
+    sender = current_app.config["MAIL_DEFAULT_SENDER"]
+    if "<" in sender:
+        sender = sender.split("<", 1)[1].rstrip(">")
+    return sender

@@ -1,0 +1,16 @@
+"""The audit log page: who approved, declined, merged, corrected or exported what."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_login import current_user
+
+from onderwijsplatform.auth import staff_required
+from onderwijsplatform.services import audit
+from onderwijsplatform.views.staff import bp
+
+
+@bp.get("/logboek", endpoint="audit")
+@staff_required
+def audit_log():
+    return render_template("staff/audit.html", events=audit.recent(current_user))

@@ -1,0 +1,43 @@
+"""The staff dashboard: the year's funnel, reach, co-financing and fairness."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+from flask_login import current_user
+
+from onderwijsplatform.auth import staff_required
+from onderwijsplatform.i18n import current_locale
+from onderwijsplatform.services import dashboard
+from onderwijsplatform.views.staff import bp
+from onderwijsplatform.views.staff.ledger import chosen_year
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+@bp.get("/", endpoint="dashboard")
+@staff_required
+def dashboard_page():
+    lang = current_locale()
+    kinds = dashboard.vocabulary_labels("kinds", lang)
+    profiles = dashboard.vocabulary_labels("sectors", lang)
+    filters = dashboard.Filters(
+        kind=request.args.get("soort") if request.args.get("soort") in kinds else None,
+        profile=request.args.get("profiel") if request.args.get("profiel") in profiles else None,
+        school_id=_int_arg("school"),
+        company_id=_int_arg("bedrijf"),
+    )
+    year = chosen_year()
+    figures = dashboard.figures(current_user, year, filters)
+    peak = max([n for _m, n in figures.per_month] + [1])
+    return render_template(
+        "staff/dashboard.html",
+        figures=figures,
+        year=year,
+        filters=filters,
+        kinds=kinds,
+        profiles=profiles,
+        peak=peak,
+    )

@@ -1,0 +1,33 @@
+"""Downloads of the yearly progress report (CSV per table, XLSX with every table)."""
+
+from __future__ import annotations
+
+from flask import Response, abort
+from flask_login import current_user
+
+from onderwijsplatform.auth import staff_required
+from onderwijsplatform.extensions import db
+from onderwijsplatform.models import utcnow
+from onderwijsplatform.services import reports
+from onderwijsplatform.views.staff import bp
+from onderwijsplatform.views.staff.ledger import chosen_year
+
+TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@bp.get("/export/<kind>.<fmt>")
+@staff_required
+def export(kind: str, fmt: str):
+    # A download changes nothing but the audit log, which must record every export.
+    if fmt not in TYPES or kind not in reports.HEADERS:
+        abort(404)
+    name, data = reports.export(current_user, kind, fmt, chosen_year(), utcnow())
+    db.session.commit()
+    return Response(
+        data,
+        mimetype=TYPES[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

@@ -1,0 +1,174 @@
+"""Staff introductions: the queue, approve exactly once, decline, follow up, propose."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from onderwijsplatform.auth import staff_required
+from onderwijsplatform.extensions import db
+from onderwijsplatform.forms.staff import ActionForm, AgreeDateForm, ReasonForm
+from onderwijsplatform.models import IntroductionState, utcnow
+from onderwijsplatform.services import introductions
+from onderwijsplatform.services.errors import InvalidTransition, NotFound, ValidationFailed
+from onderwijsplatform.views.staff import bp
+
+S = IntroductionState
+STAFF_MOVES = {"geen-reactie": S.NO_RESPONSE, "geannuleerd": S.CANCELLED, "afgerond": S.COMPLETED}
+
+
+def _intro_or_404(introduction_id: int):
+    try:
+        return introductions.get(current_user, introduction_id)
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/introducties", endpoint="introductions")
+@staff_required
+def queue():
+    return render_template(
+        "staff/introductions.html",
+        requested=introductions.listing(current_user, (S.REQUESTED,)),
+        running=introductions.listing(current_user, (S.APPROVED, S.AGREED)),
+        attention=introductions.needs_attention(current_user),
+        proposals=introductions.suggestions_for_proposal(current_user),
+        action=ActionForm(formdata=None),
+    )
+
+
+def _render_detail(intro, status=200, decline=None, agree=None):
+    item = next(
+        (i for i in introductions.listing(current_user, (intro.state,)) if i.introduction == intro),
+        None,
+    )
+    return render_template(
+        "staff/introduction.html",
+        intro=intro,
+        suggestion=item.suggestion if item else None,
+        contact=introductions.company_contact(intro),
+        coordinator=introductions.school_user(intro),
+        action=ActionForm(formdata=None),
+        decline=decline or ReasonForm(formdata=None),
+        agree=agree or AgreeDateForm(formdata=None),
+        moves=STAFF_MOVES,
+    ), status
+
+
+@bp.get("/introducties/<int:introduction_id>")
+@staff_required
+def introduction(introduction_id: int):
+    return _render_detail(_intro_or_404(introduction_id))
+
+
+def _check_csrf():
+    if not ActionForm().validate_on_submit():
+        abort(400)
+
+
+@bp.post("/introducties/<int:introduction_id>/goedkeuren")
+@staff_required
+def approve(introduction_id: int):
+    _intro_or_404(introduction_id)
+    _check_csrf()
+    try:
+        introductions.approve(current_user, introduction_id, utcnow())
+    except introductions.AlreadyDecided as exc:
+        db.session.rollback()
+        if exc.state is S.APPROVED:
+            flash(_("Deze introductie is al goedgekeurd door %(name)s.", name=exc.by), "warning")
+        else:
+            flash(_("Over deze introductie is al beslist door %(name)s.", name=exc.by), "warning")
+        return redirect(url_for("staff.introduction", introduction_id=introduction_id))
+    db.session.commit()
+    flash(_("Goedgekeurd: beide kanten krijgen een e-mail met elkaars gegevens."), "success")
+    return redirect(url_for("staff.introductions"))
+
+
+@bp.post("/introducties/<int:introduction_id>/afwijzen")
+@staff_required
+def decline(introduction_id: int):
+    intro = _intro_or_404(introduction_id)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        return _render_detail(intro, 422, decline=form)
+    try:
+        introductions.decline(current_user, introduction_id, form.reason.data, utcnow())
+    except introductions.AlreadyDecided as exc:
+        db.session.rollback()
+        flash(_("Over deze introductie is al beslist door %(name)s.", name=exc.by), "warning")
+        return redirect(url_for("staff.introduction", introduction_id=introduction_id))
+    db.session.commit()
+    flash(_("Afgewezen: de coördinator krijgt de reden per e-mail."), "success")
+    return redirect(url_for("staff.introductions"))
+
+
+@bp.post("/introducties/<int:introduction_id>/antwoord/<side>")
+@staff_required
+def answered(introduction_id: int, side: str):
+    _intro_or_404(introduction_id)
+    if side not in ("company", "school"):
+        abort(404)
+    _check_csrf()
+    try:
+        introductions.record_answer(current_user, introduction_id, side, utcnow())
+    except (InvalidTransition, ValidationFailed):
+        db.session.rollback()
+        flash(_("Dat kan niet in deze fase van de introductie."), "warning")
+    else:
+        db.session.commit()
+        flash(_("Reactie vastgelegd."), "success")
+    return redirect(url_for("staff.introduction", introduction_id=introduction_id))
+
+
+@bp.post("/introducties/<int:introduction_id>/datum")
+@staff_required
+def agree(introduction_id: int):
+    intro = _intro_or_404(introduction_id)
+    form = AgreeDateForm()
+    if not form.validate_on_submit():
+        return _render_detail(intro, 422, agree=form)
+    try:
+        introductions.agree_date(current_user, introduction_id, form.day.data, utcnow())
+    except InvalidTransition:
+        db.session.rollback()
+        flash(_("Dat kan niet in deze fase van de introductie."), "warning")
+    else:
+        db.session.commit()
+        flash(_("Datum vastgelegd; beide kanten krijgen een agenda-uitnodiging."), "success")
+    return redirect(url_for("staff.introduction", introduction_id=introduction_id))
+
+
+@bp.post("/introducties/<int:introduction_id>/status/<move>")
+@staff_required
+def change_state(introduction_id: int, move: str):
+    _intro_or_404(introduction_id)
+    if move not in STAFF_MOVES:
+        abort(404)
+    _check_csrf()
+    try:
+        introductions.staff_move(current_user, introduction_id, STAFF_MOVES[move], utcnow())
+    except InvalidTransition:
+        db.session.rollback()
+        flash(_("Dat kan niet in deze fase van de introductie."), "warning")
+    else:
+        db.session.commit()
+        flash(_("Status bijgewerkt."), "success")
+    return redirect(url_for("staff.introduction", introduction_id=introduction_id))
+
+
+@bp.post("/suggesties/<int:suggestion_id>/voorstellen")
+@staff_required
+def propose(suggestion_id: int):
+    _check_csrf()
+    try:
+        intro = introductions.propose(current_user, suggestion_id, utcnow())
+    except NotFound:
+        abort(404)
+    except InvalidTransition:
+        db.session.rollback()
+        flash(_("Voor dit paar bestaat al een introductie."), "warning")
+        return redirect(url_for("staff.introductions"))
+    db.session.commit()
+    return redirect(url_for("staff.introduction", introduction_id=intro.id))

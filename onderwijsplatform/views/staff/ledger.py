@@ -1,0 +1,73 @@
+"""The co-financing ledger: what took place, its value, who confirmed, and corrections."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from onderwijsplatform.auth import staff_required
+from onderwijsplatform.extensions import db
+from onderwijsplatform.forms.staff import CorrectionForm
+from onderwijsplatform.models import utcnow
+from onderwijsplatform.services import outcomes, reports
+from onderwijsplatform.services.errors import NotFound
+from onderwijsplatform.views.staff import bp
+
+
+def chosen_year() -> str:
+    """The school year asked for in ?jaar=, else the current one."""
+    year = request.args.get("jaar", "")
+    current = reports.school_year_of(utcnow().date())
+    if len(year) == 9 and year[4] == "-" and year[:4].isdigit() and year[5:].isdigit():
+        first = int(year[:4])
+        if 2000 <= first <= 2100 and int(year[5:]) == first + 1:
+            return year
+    return current
+
+
+@bp.get("/cofinanciering", endpoint="ledger")
+@staff_required
+def ledger_page():
+    year = chosen_year()
+    start, end = reports.school_year_bounds(year)
+    entries = outcomes.ledger(current_user, start, end)
+    total = sum(o.value_cents for o in entries if o.took_place)
+    hours = sum((o.company_hours for o in entries if o.took_place), Decimal(0))
+    return render_template(
+        "staff/ledger.html", entries=entries, year=year, total=total, hours=hours
+    )
+
+
+def _outcome_or_404(outcome_id: int):
+    try:
+        return outcomes.get(current_user, outcome_id)
+    except NotFound:
+        abort(404)
+
+
+@bp.route("/cofinanciering/<int:outcome_id>", methods=["GET", "POST"])
+@staff_required
+def correct(outcome_id: int):
+    outcome = _outcome_or_404(outcome_id)
+    form = CorrectionForm()
+    if request.method == "GET":
+        form.pupils.data = str(outcome.pupils) if outcome.pupils is not None else ""
+        form.hours.data = str(outcome.company_hours)
+        form.materials.data = str(outcome.materials_cents / 100)
+    elif form.validate_on_submit():
+        values = {}
+        if form.pupils.value is not None:
+            values["pupils"] = form.pupils.value
+        if form.hours.value is not None:
+            values["company_hours"] = form.hours.value
+        if form.materials.value is not None:
+            values["materials_cents"] = int(form.materials.value * 100)
+        outcomes.correct(current_user, outcome_id, values, utcnow(), note=form.note.data)
+        db.session.commit()
+        flash(_("De correctie is opgeslagen en in het logboek gezet."), "success")
+        return redirect(url_for("staff.ledger"))
+    status = 422 if form.errors else 200
+    return render_template("staff/correct.html", form=form, outcome=outcome), status

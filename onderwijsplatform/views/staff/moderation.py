@@ -1,0 +1,112 @@
+"""Staff moderation queue: approve, reject or merge new organisations and offers."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from onderwijsplatform.auth import staff_required
+from onderwijsplatform.extensions import db
+from onderwijsplatform.forms.staff import ActionForm, MergeForm, ReasonForm
+from onderwijsplatform.models import utcnow
+from onderwijsplatform.services import moderation
+from onderwijsplatform.services.errors import InvalidTransition, NotFound, ValidationFailed
+from onderwijsplatform.views.staff import bp
+
+
+def _merge_form(organisation, *, posted: bool = True):
+    # A prefix per organisation keeps the field ids unique on the queue page.
+    prefix = f"merge{organisation.id}"
+    form = MergeForm(prefix=prefix) if posted else MergeForm(formdata=None, prefix=prefix)
+    targets = moderation.merge_targets(current_user, organisation)
+    form.into.choices = [SelectChoice(t.id, f"{t.name} ({t.place or '-'})") for t in targets]
+    return form
+
+
+def _render_queue(status=200, **forms):
+    entries = moderation.queue(current_user)
+    merge_forms = {
+        e.organisation.id: forms.get(f"merge_{e.organisation.id}")
+        or _merge_form(e.organisation, posted=False)
+        for e in entries
+    }
+    reject_forms = {
+        e.organisation.id: forms.get(f"reject_{e.organisation.id}")
+        or ReasonForm(formdata=None, prefix=f"reject{e.organisation.id}")
+        for e in entries
+    }
+    return render_template(
+        "staff/moderation.html",
+        entries=entries,
+        action=ActionForm(formdata=None),
+        merge_forms=merge_forms,
+        reject_forms=reject_forms,
+    ), status
+
+
+@bp.get("/aanmeldingen", endpoint="moderation")
+@staff_required
+def moderation_queue():
+    return _render_queue()
+
+
+def _organisation_or_404(organisation_id: int):
+    try:
+        return moderation.get_organisation(current_user, organisation_id)
+    except NotFound:
+        abort(404)
+
+
+@bp.post("/aanmeldingen/<int:organisation_id>/goedkeuren")
+@staff_required
+def approve_organisation(organisation_id: int):
+    _organisation_or_404(organisation_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        organisation = moderation.approve(current_user, organisation_id, utcnow())
+    except InvalidTransition:
+        db.session.rollback()
+        flash(_("Er is hier niets meer goed te keuren."), "warning")
+        return redirect(url_for("staff.moderation"))
+    db.session.commit()
+    flash(_("%(name)s is goedgekeurd.", name=organisation.name), "success")
+    return redirect(url_for("staff.moderation"))
+
+
+@bp.post("/aanmeldingen/<int:organisation_id>/afwijzen")
+@staff_required
+def reject_organisation(organisation_id: int):
+    _organisation_or_404(organisation_id)
+    form = ReasonForm(prefix=f"reject{organisation_id}")
+    if not form.validate_on_submit():
+        return _render_queue(422, **{f"reject_{organisation_id}": form})
+    try:
+        organisation = moderation.reject(current_user, organisation_id, form.reason.data, utcnow())
+    except InvalidTransition:
+        db.session.rollback()
+        flash(_("Er is hier niets meer af te wijzen."), "warning")
+        return redirect(url_for("staff.moderation"))
+    db.session.commit()
+    flash(_("%(name)s is afgewezen; de contactpersoon krijgt de reden.", name=organisation.name))
+    return redirect(url_for("staff.moderation"))
+
+
+@bp.post("/aanmeldingen/<int:organisation_id>/samenvoegen")
+@staff_required
+def merge_organisation(organisation_id: int):
+    organisation = _organisation_or_404(organisation_id)
+    form = _merge_form(organisation)
+    if not form.validate_on_submit():
+        return _render_queue(422, **{f"merge_{organisation_id}": form})
+    try:
+        moderation.merge(current_user, organisation_id, form.into.data, utcnow())
+    except (InvalidTransition, ValidationFailed):
+        db.session.rollback()
+        flash(_("Samenvoegen kan hier niet."), "warning")
+        return redirect(url_for("staff.moderation"))
+    db.session.commit()
+    flash(_("De aanmelding is samengevoegd."), "success")
+    return redirect(url_for("staff.moderation"))

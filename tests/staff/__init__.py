@@ -1,0 +1,1 @@
+"""Tests of the staff area, staff sign-in and outcome links."""

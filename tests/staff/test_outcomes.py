@@ -1,0 +1,98 @@
+"""Outcome links: the job sends one per side, GET shows, POST uses once, the ledger fills."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+
+from onderwijsplatform.models import IntroductionState, OutboxEmail, Outcome, utcnow
+from onderwijsplatform.services import followup, introductions
+from tests.conftest import csrf_token_from
+
+
+def agreed(db, world, days_ago=2):
+    introductions.approve(world.staff, world.intro.id, utcnow() - timedelta(days=10))
+    introductions.agree_date(
+        world.staff, world.intro.id, datetime.now(UTC).date() - timedelta(days=days_ago), utcnow()
+    )
+
+
+def links(db):
+    mails = db.session.scalars(
+        sa.select(OutboxEmail).where(OutboxEmail.template == "outcome_request")
+    ).all()
+    return {
+        m.dedupe_key.rsplit(":", 1)[1]: re.search(r"(/terugkoppeling/\S+)", m.body_text).group(1)
+        for m in mails
+    }
+
+
+def test_job_asks_each_side_once_and_is_safe_twice(db, world):
+    agreed(db, world)
+    assert followup.ask_outcomes(utcnow()).startswith("2 ")
+    assert followup.ask_outcomes(utcnow()).startswith("0 ")
+    assert set(links(db)) == {"company", "school"}
+
+
+def test_no_request_before_the_date(db, world):
+    agreed(db, world, days_ago=-3)
+    assert followup.ask_outcomes(utcnow()).startswith("0 ")
+
+
+def test_both_sides_report_and_the_ledger_values_it(client, db, world):
+    agreed(db, world)
+    followup.ask_outcomes(utcnow())
+    urls = links(db)
+    page = client.get(urls["company"])
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    response = client.post(
+        urls["company"],
+        data={
+            "csrf_token": csrf_token_from(html),
+            "took_place": "ja",
+            "pupils": "20",
+            "hours": "2,5",
+            "materials": "40",
+            "rating": "5",
+            "comment": "Leuk",
+        },
+    )
+    assert response.status_code == 200
+    outcome = db.session.scalar(sa.select(Outcome))
+    assert outcome.company_confirmed_at
+    assert outcome.school_confirmed_at is None
+    assert outcome.value_cents == 2.5 * 6000 + 4000
+    db.session.refresh(world.intro)
+    assert world.intro.state is IntroductionState.COMPLETED
+    assert client.get(urls["company"]).status_code == 404  # used once
+    school_html = client.get(urls["school"]).get_data(as_text=True)
+    assert 'name="hours"' not in school_html
+    client.post(
+        urls["school"],
+        data={
+            "csrf_token": csrf_token_from(school_html),
+            "took_place": "ja",
+            "pupils": "26",
+            "hours": "99",
+            "rating": "4",
+        },
+    )
+    db.session.refresh(outcome)
+    assert outcome.pupils == 26
+    assert outcome.company_hours == 2.5
+    assert outcome.school_confirmed_at
+
+
+def test_the_get_never_uses_the_link(client, db, world):
+    agreed(db, world)
+    followup.ask_outcomes(utcnow())
+    url = links(db)["company"]
+    for _ in range(3):
+        assert client.get(url).status_code == 200
+
+
+def test_unknown_link_is_404(client, world):
+    assert client.get("/terugkoppeling/onzin").status_code == 404
