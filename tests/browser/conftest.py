@@ -76,14 +76,16 @@ def browser():
             launched.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
-    """A fresh browser context (own cookies) that refuses every request off this machine."""
-    context = browser.new_context(base_url=live_server, locale="nl-NL")
+def guarded_context(browser, base_url: str, **options):
+    """A browser context (own cookies) that refuses every request off this machine.
+
+    Returns ``(context, page)``; ``page.outside_requests`` lists what was refused.
+    """
+    context = browser.new_context(base_url=base_url, locale="nl-NL", **options)
     outside: list[str] = []
 
     def guard(route):
-        if route.request.url.startswith(live_server):
+        if route.request.url.startswith(base_url):
             return route.continue_()
         outside.append(route.request.url)
         return route.abort()
@@ -91,6 +93,12 @@ def page(browser, live_server):
     context.route("**/*", guard)
     tab = context.new_page()
     tab.outside_requests = outside
+    return context, tab
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context, tab = guarded_context(browser, live_server)
     try:
         yield tab
     finally:

@@ -31,6 +31,7 @@ from onderwijsplatform.models import (
     utcnow,
 )
 from onderwijsplatform.services import demo, followup, staff_accounts
+from tests.browser.conftest import guarded_context
 
 pytestmark = pytest.mark.browser
 
@@ -113,18 +114,7 @@ def staff_server(tmp_path_factory):
 @pytest.fixture
 def staff_page(browser, staff_server):
     _app, base, _link, _intro, _email = staff_server
-    context = browser.new_context(base_url=base, locale="nl-NL", accept_downloads=True)
-    outside: list[str] = []
-
-    def guard(route):
-        if route.request.url.startswith(base):
-            return route.continue_()
-        outside.append(route.request.url)
-        return route.abort()
-
-    context.route("**/*", guard)
-    tab = context.new_page()
-    tab.outside_requests = outside
+    context, tab = guarded_context(browser, base, accept_downloads=True)
     yield tab
     context.close()
 
