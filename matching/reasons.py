@@ -30,6 +30,16 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "limit": ("bijna aan de jaarlimiet", "close to its yearly limit"),
 }
 
+# Short forms of the target groups as coordinators say them ("vmbo 3–4"), per language.
+_AUDIENCE: dict[str, tuple[str, str]] = {
+    "po": ("basisschool", "primary school"),
+    "vmbo_onderbouw": ("vmbo 1–2", "vmbo years 1–2"),
+    "vmbo_bovenbouw": ("vmbo 3–4", "vmbo years 3–4"),
+    "mbo": ("mbo", "mbo"),
+    "havo_vwo": ("havo/vwo", "havo/vwo"),
+    "docenten": ("docenten", "teachers"),
+}
+
 # Free-text themes are shown to coordinators before any introduction: never let one
 # carry contact details (an address, a link, a phone number).
 _CONTACT_RE = re.compile(r"@|https?:|www\.|\.(nl|com|org|eu)\b|\d[\d\s\-()+]{5,}\d", re.IGNORECASE)
@@ -121,7 +131,9 @@ def reasons(explanation: Explanation, lang: str = "nl") -> tuple[str, ...]:
             out.append(_say("op_school", lang))
     out += [_say("theme", lang, t) for t in e.themes[:_MAX_THEMES]]
     if e.audience == "match":
-        out.append(_say("audience_match", lang, e.target_group))
+        short = _AUDIENCE.get(e.target_group)
+        group = (short[1] if lang == "en" else short[0]) if short else e.target_group
+        out.append(_say("audience_match", lang, group))
     elif e.audience == "other":
         out.append(_say("audience_other", lang))
     if e.text_fits:

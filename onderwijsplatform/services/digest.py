@@ -141,4 +141,4 @@ def send_due(now: datetime | None = None) -> int:
 @job("digest", help="Daily email to coordinators about new good suggestions.")
 def digest_job(now: datetime) -> str:
     """Daily email to coordinators about new good suggestions."""
-    return f"digest: {send_due(now)} queued"
+    return f"{send_due(now)} digest emails queued"

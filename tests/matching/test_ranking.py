@@ -338,7 +338,7 @@ def test_offer_described_for_another_audience_ranks_lower() -> None:
     assert by_id["a"].score > by_id["b"].score > by_id["c"].score
     # Naming teachers does not make a pupils' offer unfit.
     assert by_id["d"].parts["audience"] == by_id["b"].parts["audience"] == 0.7
-    assert "doelgroep: vmbo_onderbouw" in by_id["a"].reasons
+    assert "doelgroep: vmbo 1–2" in by_id["a"].reasons
     assert "beschreven voor een andere doelgroep" in by_id["c"].reasons
     english = rank(request, [other], lang="en")[0].reasons
     assert "described for another audience" in english
