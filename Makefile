@@ -20,10 +20,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) $(MO)
 
+# Links in emails and on the console point at the port `make run` serves on.
+RUN_ENV := FLASK_DEBUG=1 FLASK_PUBLIC_URL=$${FLASK_PUBLIC_URL:-http://127.0.0.1:$${FLASK_RUN_PORT:-5000}}
+
 run: install
-	FLASK_DEBUG=1 $(FLASK) db upgrade
-	FLASK_DEBUG=1 $(FLASK) seed-demo --if-empty
-	FLASK_DEBUG=1 $(FLASK) run --debug
+	$(RUN_ENV) $(FLASK) db upgrade
+	$(RUN_ENV) $(FLASK) seed-demo --if-empty
+	$(RUN_ENV) $(FLASK) run --debug
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -69,5 +69,8 @@ def test_seed_command_prints_logins_and_respects_if_empty(runner):
     assert "Demo data loaded" in result.output
     assert demo.DEMO_PASSWORD in result.output
     assert "coordinator" in result.output
+    # Staff cannot sign in with a password alone: the seed hands out an enrolment link.
+    assert "First staff sign-in" in result.output
+    assert "/staff/aanmelden/" in result.output
     again = runner.invoke(args=["seed-demo", "--if-empty"])
     assert "not empty" in again.output

@@ -25,3 +25,18 @@ def seed_demo_command(if_empty: bool) -> None:
         click.echo(report.summary())
     for line in demo.login_lines():
         click.echo(line)
+    _print_staff_enrolment(demo)
+
+
+def _print_staff_enrolment(demo) -> None:
+    """Staff also need an authenticator app: give each demo staff user a fresh link."""
+    from onderwijsplatform.links import external_url
+    from onderwijsplatform.models import utcnow
+    from onderwijsplatform.services import staff_accounts
+
+    for user in demo.staff_without_second_factor():
+        invitation = staff_accounts.enrol_link(user.email, now=utcnow())
+        url = external_url("staff_auth.enrol", token=invitation.raw_token)
+        click.echo(f"First staff sign-in ({user.email}): set a password and a second factor at")
+        click.echo(f"  {url}")
+    db.session.commit()

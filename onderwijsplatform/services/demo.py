@@ -238,6 +238,16 @@ def seed() -> SeedResult:
     return result
 
 
+def staff_without_second_factor() -> list[User]:
+    """Demo staff users who still have to enrol an authenticator app."""
+    emails = [s["email"] for s in _load()["staff"]]
+    return list(
+        db.session.scalars(
+            sa.select(User).where(User.email.in_(emails), User.totp_secret.is_(None))
+        )
+    )
+
+
 def login_lines() -> list[str]:
     """Console lines with the demo accounts that exist in this database."""
     data = _load()
@@ -247,7 +257,7 @@ def login_lines() -> list[str]:
     users = db.session.scalars(sa.select(User).where(User.email.in_(wanted))).all()
     if not users:
         return []
-    lines = [f"Demo logins (password for all: {DEMO_PASSWORD}):"]
+    lines = [f"Demo logins (coordinators' password: {DEMO_PASSWORD}):"]
     for user in sorted(users, key=lambda u: (u.role.value != "staff", u.email)):
         school = f" ({user.school.name})" if user.school else ""
         lines.append(f"  {user.role.value:<11} {user.email}{school}")
