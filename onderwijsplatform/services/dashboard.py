@@ -17,6 +17,8 @@ from onderwijsplatform.models import (
     Offer,
     OfferStatus,
     Organisation,
+    OrganisationStatus,
+    OrganisationType,
     Role,
     SchoolRequest,
     User,
@@ -134,3 +136,13 @@ def _months(start: date, counts: Counter[str]) -> list[tuple[str, int]]:
 def vocabulary_labels(name: str, lang: str) -> dict[str, str]:
     """Code → label of a matching vocabulary, for the filter menus."""
     return dict(vocabulary.choices(name, lang))
+
+
+def organisation_choices(actor: User, kind: OrganisationType) -> list[tuple[int, str]]:
+    """(id, name) of the active schools or companies the actor may filter on, by name."""
+    stmt = sa.select(Organisation.id, Organisation.name).where(
+        Organisation.type == kind, Organisation.status == OrganisationStatus.ACTIVE
+    )
+    if actor.role is not Role.ADMIN:
+        stmt = stmt.where(Organisation.region_id == actor.region_id)
+    return [(row.id, row.name) for row in db.session.execute(stmt.order_by(Organisation.name))]

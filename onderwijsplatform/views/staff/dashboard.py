@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from onderwijsplatform.auth import staff_required
 from onderwijsplatform.i18n import current_locale
+from onderwijsplatform.models import OrganisationType
 from onderwijsplatform.services import dashboard
 from onderwijsplatform.views.staff import bp
 from onderwijsplatform.views.staff.ledger import chosen_year
@@ -39,5 +40,7 @@ def dashboard_page():
         filters=filters,
         kinds=kinds,
         profiles=profiles,
+        schools=dashboard.organisation_choices(current_user, OrganisationType.SCHOOL),
+        companies=dashboard.organisation_choices(current_user, OrganisationType.COMPANY),
         peak=peak,
     )
