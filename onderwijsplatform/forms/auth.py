@@ -19,16 +19,22 @@ PASSWORD_MIN = 10
 PASSWORD_MAX = 128
 
 
-class LoginForm(FlaskForm):
-    email = EmailField(
+def _email_field(required_message: str, *, check=OneEmail) -> EmailField:
+    """An address field: trimmed, required, at most 320 characters, checked by ``check``."""
+    return EmailField(
         _l("E-mailadres"),
         filters=[clean],
         validators=[
-            DataRequired(_l("Vul uw e-mailadres in.")),
+            DataRequired(required_message),
             Length(max=320, message=TOO_LONG),
-            SingleLine(),
+            check(),
         ],
     )
+
+
+class LoginForm(FlaskForm):
+    # Login only needs one line: an unknown address simply does not sign in.
+    email = _email_field(_l("Vul uw e-mailadres in."), check=SingleLine)
     password = PasswordField(
         _l("Wachtwoord"),
         validators=[InputRequired(_l("Vul uw wachtwoord in.")), Length(max=PASSWORD_MAX)],
@@ -39,15 +45,7 @@ class LoginForm(FlaskForm):
 class EmailOnlyForm(FlaskForm):
     """Request a password reset or a login link: only an address."""
 
-    email = EmailField(
-        _l("E-mailadres"),
-        filters=[clean],
-        validators=[
-            DataRequired(_l("Vul uw e-mailadres in.")),
-            Length(max=320, message=TOO_LONG),
-            OneEmail(),
-        ],
-    )
+    email = _email_field(_l("Vul uw e-mailadres in."))
 
 
 def _not_control(form, field) -> None:
@@ -100,15 +98,7 @@ class InvitationForm(FlaskForm):
             SingleLine(),
         ],
     )
-    email = EmailField(
-        _l("E-mailadres"),
-        filters=[clean],
-        validators=[
-            DataRequired(_l("Vul het e-mailadres in.")),
-            Length(max=320, message=TOO_LONG),
-            OneEmail(),
-        ],
-    )
+    email = _email_field(_l("Vul het e-mailadres in."))
     language = SelectField(
         _l("Taal van de e-mail"), default="nl", validate_choice=False, validators=[InChoices()]
     )

@@ -177,26 +177,43 @@ def sign_out(user: User) -> None:
     db.session.flush()
 
 
-def request_password_reset(email: str, *, now: datetime | None = None) -> None:
-    """Queue a reset link when the address belongs to an active account; silent otherwise."""
-    now = now or utcnow()
-    user = find_by_email(email)
-    if user is None or not user.is_active:
-        return
-    issued = tokens.issue(
-        TokenPurpose.PASSWORD_RESET, lifetime=RESET_LIFETIME, now=now, user_id=user.id
-    )
+def _mail_link(
+    user: User,
+    *,
+    purpose: TokenPurpose,
+    lifetime: timedelta,
+    template: str,
+    endpoint: str,
+    now: datetime,
+) -> None:
+    """Issue a link token of ``purpose`` for ``user`` and queue the email that carries it."""
+    issued = tokens.issue(purpose, lifetime=lifetime, now=now, user_id=user.id)
     outbox.enqueue(
-        "password_reset",
+        template,
         to=user.email,
         context={
             "name": user.name,
-            "link": external_url("auth.reset_password", token=issued.raw),
-            "minutes": int(RESET_LIFETIME.total_seconds() // 60),
+            "link": external_url(endpoint, token=issued.raw),
+            "minutes": int(lifetime.total_seconds() // 60),
         },
-        dedupe_key=f"password-reset:{issued.token.id}",
+        dedupe_key=f"{template.replace('_', '-')}:{issued.token.id}",
         language=user.language,
         now=now,
+    )
+
+
+def request_password_reset(email: str, *, now: datetime | None = None) -> None:
+    """Queue a reset link when the address belongs to an active account; silent otherwise."""
+    user = find_by_email(email)
+    if user is None or not user.is_active:
+        return
+    _mail_link(
+        user,
+        purpose=TokenPurpose.PASSWORD_RESET,
+        lifetime=RESET_LIFETIME,
+        template="password_reset",
+        endpoint="auth.reset_password",
+        now=now or utcnow(),
     )
 
 
@@ -205,24 +222,16 @@ def request_login_link(email: str, *, now: datetime | None = None) -> None:
 
     Staff need their second factor, so they get no link (and no hint either).
     """
-    now = now or utcnow()
     user = find_by_email(email)
     if user is None or not user.is_active or user.role != Role.COORDINATOR:
         return
-    issued = tokens.issue(
-        TokenPurpose.LOGIN_LINK, lifetime=LOGIN_LINK_LIFETIME, now=now, user_id=user.id
-    )
-    outbox.enqueue(
-        "login_link",
-        to=user.email,
-        context={
-            "name": user.name,
-            "link": external_url("auth.login_link", token=issued.raw),
-            "minutes": int(LOGIN_LINK_LIFETIME.total_seconds() // 60),
-        },
-        dedupe_key=f"login-link:{issued.token.id}",
-        language=user.language,
-        now=now,
+    _mail_link(
+        user,
+        purpose=TokenPurpose.LOGIN_LINK,
+        lifetime=LOGIN_LINK_LIFETIME,
+        template="login_link",
+        endpoint="auth.login_link",
+        now=now or utcnow(),
     )
 
 
