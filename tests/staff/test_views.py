@@ -6,6 +6,7 @@ import io
 from datetime import UTC, datetime
 
 import openpyxl
+import pytest
 import sqlalchemy as sa
 
 from onderwijsplatform.models import (
@@ -257,3 +258,18 @@ def test_ledger_correction_is_audited(client, db, world):
     ledger = client.get("/staff/cofinanciering").get_data(as_text=True)
     assert "€ 270.00" in ledger
     assert "outcome.correct" in client.get("/staff/logboek").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/staff/introducties/{id}/antwoord/company",
+        "/staff/introducties/{id}/status/geannuleerd",
+        "/staff/introducties/{id}/datum",
+    ],
+)
+def test_follow_up_posts_without_csrf_are_refused(client, world, path):
+    sign_in(client, world.staff)
+    response = client.post(path.format(id=world.intro.id), data={"day": "2027-03-01"})
+    assert response.status_code == 400
+    assert world.intro.state.value == "requested"

@@ -62,16 +62,26 @@ def introduction(introduction_id: int):
     return _render_detail(_intro_or_404(introduction_id))
 
 
-def _check_csrf():
-    if not ActionForm().validate_on_submit():
-        abort(400)
+def _follow_up(introduction_id: int, action, done: str):
+    """Run one follow-up step: commit it, or explain that this state does not allow it.
+
+    CSRF is checked for every POST by CSRFProtect before any view runs.
+    """
+    try:
+        action()
+    except (InvalidTransition, ValidationFailed):
+        db.session.rollback()
+        flash(_("Dat kan niet in deze fase van de introductie."), "warning")
+    else:
+        db.session.commit()
+        flash(done, "success")
+    return redirect(url_for("staff.introduction", introduction_id=introduction_id))
 
 
 @bp.post("/introducties/<int:introduction_id>/goedkeuren")
 @staff_required
 def approve(introduction_id: int):
     _intro_or_404(introduction_id)
-    _check_csrf()
     try:
         introductions.approve(current_user, introduction_id, utcnow())
     except introductions.AlreadyDecided as exc:
@@ -110,16 +120,11 @@ def answered(introduction_id: int, side: str):
     _intro_or_404(introduction_id)
     if side not in ("company", "school"):
         abort(404)
-    _check_csrf()
-    try:
-        introductions.record_answer(current_user, introduction_id, side, utcnow())
-    except (InvalidTransition, ValidationFailed):
-        db.session.rollback()
-        flash(_("Dat kan niet in deze fase van de introductie."), "warning")
-    else:
-        db.session.commit()
-        flash(_("Reactie vastgelegd."), "success")
-    return redirect(url_for("staff.introduction", introduction_id=introduction_id))
+    return _follow_up(
+        introduction_id,
+        lambda: introductions.record_answer(current_user, introduction_id, side, utcnow()),
+        _("Reactie vastgelegd."),
+    )
 
 
 @bp.post("/introducties/<int:introduction_id>/datum")
@@ -129,15 +134,11 @@ def agree(introduction_id: int):
     form = AgreeDateForm()
     if not form.validate_on_submit():
         return _render_detail(intro, 422, agree=form)
-    try:
-        introductions.agree_date(current_user, introduction_id, form.day.data, utcnow())
-    except InvalidTransition:
-        db.session.rollback()
-        flash(_("Dat kan niet in deze fase van de introductie."), "warning")
-    else:
-        db.session.commit()
-        flash(_("Datum vastgelegd; beide kanten krijgen een agenda-uitnodiging."), "success")
-    return redirect(url_for("staff.introduction", introduction_id=introduction_id))
+    return _follow_up(
+        introduction_id,
+        lambda: introductions.agree_date(current_user, introduction_id, form.day.data, utcnow()),
+        _("Datum vastgelegd; beide kanten krijgen een agenda-uitnodiging."),
+    )
 
 
 @bp.post("/introducties/<int:introduction_id>/status/<move>")
@@ -146,22 +147,18 @@ def change_state(introduction_id: int, move: str):
     _intro_or_404(introduction_id)
     if move not in STAFF_MOVES:
         abort(404)
-    _check_csrf()
-    try:
-        introductions.staff_move(current_user, introduction_id, STAFF_MOVES[move], utcnow())
-    except InvalidTransition:
-        db.session.rollback()
-        flash(_("Dat kan niet in deze fase van de introductie."), "warning")
-    else:
-        db.session.commit()
-        flash(_("Status bijgewerkt."), "success")
-    return redirect(url_for("staff.introduction", introduction_id=introduction_id))
+    return _follow_up(
+        introduction_id,
+        lambda: introductions.staff_move(
+            current_user, introduction_id, STAFF_MOVES[move], utcnow()
+        ),
+        _("Status bijgewerkt."),
+    )
 
 
 @bp.post("/suggesties/<int:suggestion_id>/voorstellen")
 @staff_required
 def propose(suggestion_id: int):
-    _check_csrf()
     try:
         intro = introductions.propose(current_user, suggestion_id, utcnow())
     except NotFound:
