@@ -8,7 +8,15 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from onderwijsplatform.extensions import db
-from onderwijsplatform.models import OutboxEmail, OutboxStatus, utcnow
+from onderwijsplatform.models import (
+    Contact,
+    Organisation,
+    OutboxEmail,
+    OutboxStatus,
+    Role,
+    User,
+    utcnow,
+)
 from onderwijsplatform.services.errors import InvalidTransition, NotFound
 
 MAX_ID = 2**31 - 1  # the id column is a 32-bit integer
@@ -21,12 +29,28 @@ STATUS_FILTERS: dict[str, tuple[OutboxStatus, ...]] = {
 }
 
 
-def retry(message_id: int, *, now: datetime | None = None) -> OutboxEmail:
+def visible_to(actor: User | None) -> sa.ColumnElement[bool]:
+    """Staff read only mail to people of their own region (AC-02); admins read all of it."""
+    if actor is None or actor.role is Role.ADMIN:
+        return sa.true()
+    contacts = (
+        sa.select(Contact.email)
+        .join(Organisation, Contact.organisation_id == Organisation.id)
+        .where(Organisation.region_id == actor.region_id)
+    )
+    users = sa.select(User.email).where(User.region_id == actor.region_id)
+    return sa.or_(OutboxEmail.to_addr.in_(contacts), OutboxEmail.to_addr.in_(users))
+
+
+def retry(
+    message_id: int, *, now: datetime | None = None, actor: User | None = None
+) -> OutboxEmail:
     """Put a failed message back in the queue with a fresh set of attempts.
 
-    Raises NotFound for an unknown id and InvalidTransition when it has not failed.
+    Raises NotFound for an unknown id (or one ``actor`` may not see) and
+    InvalidTransition when it has not failed.
     """
-    row = get_message(message_id)
+    row = get_message(message_id, actor=actor)
     if row.status != OutboxStatus.FAILED:
         raise InvalidTransition("only a failed message can be retried")
     row.status = OutboxStatus.PENDING
@@ -44,12 +68,14 @@ def backlog() -> int:
     )
 
 
-def get_message(message_id: int) -> OutboxEmail:
-    """One outbox row; raises NotFound."""
+def get_message(message_id: int, *, actor: User | None = None) -> OutboxEmail:
+    """One outbox row that ``actor`` may see; raises NotFound otherwise."""
     if not 0 < message_id <= MAX_ID:
         # PostgreSQL would refuse an id beyond its integer range with an error, not a miss.
         raise NotFound()
-    row = db.session.get(OutboxEmail, message_id)
+    row = db.session.scalar(
+        sa.select(OutboxEmail).where(OutboxEmail.id == message_id, visible_to(actor))
+    )
     if row is None:
         raise NotFound()
     return row
@@ -66,16 +92,22 @@ class MailOverview:
     pages: int
 
 
-def overview(status: str | None, *, page: int = 1, per_page: int = 50) -> MailOverview:
-    """Newest first, filtered by ``status`` (pending, sent, failed or None for all)."""
+def overview(
+    status: str | None, *, page: int = 1, per_page: int = 50, actor: User | None = None
+) -> MailOverview:
+    """Newest first, filtered by ``status`` (pending, sent, failed or None for all).
+
+    With ``actor`` only the mail that staff member may read is listed and counted.
+    """
+    allowed = visible_to(actor)
     counts = dict.fromkeys(STATUS_FILTERS, 0)
     for state, number in db.session.execute(
-        sa.select(OutboxEmail.status, sa.func.count()).group_by(OutboxEmail.status)
+        sa.select(OutboxEmail.status, sa.func.count()).where(allowed).group_by(OutboxEmail.status)
     ):
         for name, states in STATUS_FILTERS.items():
             if state in states:
                 counts[name] += number
-    query = sa.select(OutboxEmail)
+    query = sa.select(OutboxEmail).where(allowed)
     if status in STATUS_FILTERS:
         query = query.where(OutboxEmail.status.in_(STATUS_FILTERS[status]))
         total = counts[status]
@@ -90,7 +122,7 @@ def overview(status: str | None, *, page: int = 1, per_page: int = 50) -> MailOv
     )
     oldest = db.session.scalar(
         sa.select(sa.func.min(OutboxEmail.created_at)).where(
-            OutboxEmail.status.in_(STATUS_FILTERS["pending"])
+            allowed, OutboxEmail.status.in_(STATUS_FILTERS["pending"])
         )
     )
     return MailOverview(

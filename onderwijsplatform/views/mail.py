@@ -33,7 +33,7 @@ HTML_PART_CSP = (
 
 def _message_or_404(message_id: int) -> OutboxEmail:
     try:
-        return outbox.get_message(message_id)
+        return outbox.get_message(message_id, actor=current_user)
     except NotFound:
         abort(404)
 
@@ -47,7 +47,7 @@ def index():
     page = request.args.get("page", 1, type=int)
     return render_template(
         "mail/index.html",
-        view=outbox.overview(status, page=page),
+        view=outbox.overview(status, page=page, actor=current_user),
         status=status,
         sending_enabled=mail_transport.sending_enabled(),
         now=utcnow(),
@@ -93,7 +93,7 @@ def ics_part(message_id: int):
 @staff_required
 def retry(message_id: int):
     try:
-        outbox.retry(message_id)
+        outbox.retry(message_id, actor=current_user)
     except NotFound:
         abort(404)
     except InvalidTransition:
