@@ -30,6 +30,19 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "limit": ("bijna aan de jaarlimiet", "close to its yearly limit"),
 }
 
+# Kinds as people write them; a code without a short form is shown as it is.
+_KIND: dict[str, tuple[str, str]] = {
+    "gastles": ("gastles", "guest lesson"),
+    "bedrijfsbezoek": ("bedrijfsbezoek", "company visit"),
+    "stage_leerling": ("stage voor leerlingen", "internship for pupils"),
+    "stage_docent": ("docentstage", "teacher internship"),
+    "materialen": ("materialen", "materials"),
+    "doe_activiteit": ("doe-activiteit", "hands-on activity"),
+    "hybride_docent": ("hybride docent", "hybrid teacher"),
+    "lesmodule": ("lesmodule", "lesson module"),
+    "kennisdeling": ("kennisdeling", "knowledge sharing"),
+}
+
 # Short forms of the target groups as coordinators say them ("vmbo 3–4"), per language.
 _AUDIENCE: dict[str, tuple[str, str]] = {
     "po": ("basisschool", "primary school"),
@@ -99,6 +112,13 @@ def _say(key: str, lang: str, *args: object) -> str:
     return (en if lang == "en" else nl).format(*args)
 
 
+def _short(table: dict[str, tuple[str, str]], code: str, lang: str) -> str:
+    forms = table.get(code)
+    if forms is None:
+        return code
+    return forms[1] if lang == "en" else forms[0]
+
+
 def reasons(explanation: Explanation, lang: str = "nl") -> tuple[str, ...]:
     """Return the reasons for a match, most important first.
 
@@ -116,7 +136,7 @@ def reasons(explanation: Explanation, lang: str = "nl") -> tuple[str, ...]:
         "thema: energietransitie")``. Never contains contact details.
     """
     e = explanation
-    out = [_say("kind", lang, k) for k in e.kinds]
+    out = [_say("kind", lang, _short(_KIND, k, lang)) for k in e.kinds]
     if e.sector_state == "match":
         out += [_say("sector", lang, s) for s in e.sectors]
     elif e.sector_state == "any":
@@ -131,9 +151,7 @@ def reasons(explanation: Explanation, lang: str = "nl") -> tuple[str, ...]:
             out.append(_say("op_school", lang))
     out += [_say("theme", lang, t) for t in e.themes[:_MAX_THEMES]]
     if e.audience == "match":
-        short = _AUDIENCE.get(e.target_group)
-        group = (short[1] if lang == "en" else short[0]) if short else e.target_group
-        out.append(_say("audience_match", lang, group))
+        out.append(_say("audience_match", lang, _short(_AUDIENCE, e.target_group, lang)))
     elif e.audience == "other":
         out.append(_say("audience_other", lang))
     if e.text_fits:

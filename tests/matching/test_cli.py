@@ -56,7 +56,7 @@ def test_top_limits_matches_and_english_reasons(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     matches = json.loads(done.stdout)["rankings"][0]["matches"]
     assert [m["offer_id"] for m in matches] == ["o0", "o1"]  # equal scores: ties by id
-    assert matches[0]["reasons"][0] == "kind: gastles"
+    assert matches[0]["reasons"][0] == "kind: guest lesson"
 
 
 def test_help_works() -> None:

@@ -224,7 +224,7 @@ def test_reasons_in_english() -> None:
     request = make_request(sectors=["zw"], period=days("2027-03-01", "2027-03-31"))
     offer = make_offer(sectors=["pie"], where=["online"])
     reasons = rank(request, [offer], lang="en")[0].reasons
-    assert reasons == ("kind: gastles", "no profile in common", "online", "always available")
+    assert reasons == ("kind: guest lesson", "no profile in common", "online", "always available")
     dutch = rank(request, [offer])[0].reasons
     assert dutch == ("soort: gastles", "geen profiel gemeen", "online", "altijd beschikbaar")
 
