@@ -148,12 +148,17 @@ def outage(app, count: int, minutes: float, interval: float, *, deferring: bool)
     ids = queue(count)
     clock = utcnow()
     recovery = clock + timedelta(minutes=minutes)
-    charged = 0
+    offered = 0
     db.session.commit()
     while clock < recovery:
         report = outbox.deliver_due(count, clock, commit=db.session.commit)
-        charged += report.attempted
+        offered += report.attempted
         clock += timedelta(seconds=interval)
+    charged = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(OutboxEmail.attempts), 0)).where(
+            OutboxEmail.id.in_(ids)
+        )
+    )
     if deferring:
         sink.handler.defer = False
     else:
@@ -180,8 +185,9 @@ def outage(app, count: int, minutes: float, interval: float, *, deferring: bool)
     kind = "deferring (451)" if deferring else "down (refused)"
     print(
         f"outage: {count} queued, relay {kind} {minutes:g} min (pass every {interval:g} s, "
-        f"retry base {app.config['OUTBOX_RETRY_BASE_SECONDS']} s): attempts charged during "
-        f"the outage {charged}; after recovery: lost {lost}, duplicates {duplicates}, "
+        f"retry base {app.config['OUTBOX_RETRY_BASE_SECONDS']} s): during the outage "
+        f"{offered} offered, {charged} attempts charged; after recovery: lost {lost}, "
+        f"duplicates {duplicates}, "
         f"drained in {passes} pass(es) = {max(drained, 0):.0f} s simulated "
         f"({time.perf_counter() - wall:.2f} s wall)"
     )

@@ -34,6 +34,9 @@ log = logging.getLogger("onderwijsplatform.services.outbox")
 ERROR_MAX = 1000  # the column's length
 DEFAULT_LEASE_SECONDS = 300
 DEFAULT_RETRY_CAP_SECONDS = 3600
+# This many different messages deferred (4xx) in a row in one pass: the relay itself is
+# deferring (throttled, or its own upstream is down), not the recipients' servers.
+RELAY_DEFERRAL_RUN = 3
 
 
 def message_id_for(outbox_id: int) -> str:
@@ -240,8 +243,10 @@ def deliver_due(
     the next. With ``now`` the clock is fixed (tests, benchmarks).
 
     When the relay cannot be reached the pass stops without charging the message an
-    attempt; the next pass tries again. ``should_stop`` is asked before each claim, so a
-    worker can stop cleanly after the current message. With sending off (no
+    attempt; the next pass tries again. When it defers ``RELAY_DEFERRAL_RUN`` messages in
+    a row, those are not charged either and come back after the base delay, so a long
+    deferral does not push the backlog into long backoffs. ``should_stop`` is asked
+    before each claim, so a worker can stop cleanly after the current message. With sending off (no
     ``MAIL_SERVER``) nothing is touched.
     """
     report = DeliveryReport()
@@ -255,6 +260,7 @@ def deliver_due(
         claimed = None if should_stop() else _claim_next(clock())
         # Always commit, also after an empty claim: an idle worker must hold no transaction.
         commit()
+        deferred: list[_Claimed] = []
         while claimed is not None:
             try:
                 transport.open()
@@ -264,7 +270,15 @@ def deliver_due(
                 _release(claimed)
                 commit()
                 break
+            retrying = report.retrying
             _deliver_one(claimed, transport, clock, report)
+            deferred = [*deferred, claimed] if report.retrying > retrying else []
+            if len(deferred) >= RELAY_DEFERRAL_RUN:
+                report.relay_error = "the relay defers every message"
+                log.warning("outbox: %s; pass stopped", report.relay_error)
+                _forgive(deferred, clock())
+                commit()
+                break
             more = report.attempted < limit and not should_stop()
             claimed = _claim_next(clock()) if more else None
             commit()
@@ -272,6 +286,14 @@ def deliver_due(
         if own_transport:
             transport.close()
     return report
+
+
+def _forgive(deferred: list[_Claimed], now: datetime) -> None:
+    # The relay, not these messages, was the problem: take the attempts back and try
+    # again after the base delay instead of an ever longer backoff.
+    delay = timedelta(seconds=float(current_app.config["OUTBOX_RETRY_BASE_SECONDS"]))
+    for claimed in deferred:
+        _set(claimed.id, attempts=claimed.attempts - 1, next_attempt_at=now + delay)
 
 
 def _release(claimed: _Claimed) -> None:

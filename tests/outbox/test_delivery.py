@@ -79,6 +79,25 @@ def test_three_451_replies_then_ok_delivers_once(worker_app, sink):
     assert row.last_error is None
 
 
+def test_a_relay_deferring_everything_charges_no_attempts_and_drains_on_recovery(worker_app, sink):
+    _point_at(worker_app, sink.port, OUTBOX_RETRY_BASE_SECONDS=60)
+    sink.handler.data_replies = ["451 4.3.0 Relay busy"] * 1000
+    ids = queue_messages(6)
+    clock = utcnow()
+
+    for _ in range(20):  # ten minutes of passes every 30 s while the relay defers
+        report = deliver(now=clock)
+        assert report.relay_error == "the relay defers every message"
+        clock += timedelta(seconds=30)
+    assert all(_row(i).attempts == 0 for i in ids)
+    assert all(_row(i).status is OutboxStatus.PENDING for i in ids)
+
+    sink.handler.data_replies = []
+    drained = deliver(now=clock + timedelta(seconds=60))
+    assert drained.sent == 6
+    assert sink.message_ids() == {f"<outbox-{i}@onderwijsplatform.example>": 1 for i in ids}
+
+
 def test_550_is_dead_lettered_at_once_without_retries(worker_app, sink):
     _point_at(worker_app, sink.port)
     sink.handler.rcpt_reply = "550 5.1.1 No such user"
