@@ -29,60 +29,43 @@ def _context(intro: Introduction) -> dict:
     }
 
 
+def _send(template: str, person, context: dict, key: str, now: datetime, **extra) -> bool:
+    """Queue ``template`` to ``person`` (a contact or a coordinator); False when there is none."""
+    if person is None:
+        return False
+    outbox.enqueue(
+        template,
+        to=person.email,
+        context=context,
+        dedupe_key=key,
+        language=person.language,
+        now=now,
+        **extra,
+    )
+    return True
+
+
 def introduction_made(intro: Introduction, now: datetime) -> None:
     """One email to each side with the other side's details (dedupe keys per side)."""
     context = _context(intro)
-    contact, coordinator = context["contact"], context["coordinator"]
-    if contact is not None:
-        outbox.enqueue(
-            "introduction_company",
-            to=contact.email,
-            context=context,
-            dedupe_key=f"introduction:{intro.id}:company",
-            language=contact.language,
-            now=now,
-        )
-    if coordinator is not None:
-        outbox.enqueue(
-            "introduction_school",
-            to=coordinator.email,
-            context=context,
-            dedupe_key=f"introduction:{intro.id}:school",
-            language=coordinator.language,
-            now=now,
-        )
+    key = f"introduction:{intro.id}"
+    _send("introduction_company", context["contact"], context, f"{key}:company", now)
+    _send("introduction_school", context["coordinator"], context, f"{key}:school", now)
 
 
 def introduction_declined(intro: Introduction, now: datetime) -> None:
     """Tell the coordinator why staff declined the introduction."""
     context = _context(intro)
-    coordinator = context["coordinator"]
-    if coordinator is not None:
-        outbox.enqueue(
-            "introduction_declined",
-            to=coordinator.email,
-            context=context,
-            dedupe_key=f"introduction:{intro.id}:declined",
-            language=coordinator.language,
-            now=now,
-        )
+    key = f"introduction:{intro.id}:declined"
+    _send("introduction_declined", context["coordinator"], context, key, now)
 
 
 def reminder(intro: Introduction, side: str, now: datetime) -> bool:
     """Remind the side that has not answered; False when there is nobody to write to."""
     context = _context(intro)
     person = context["contact"] if side == "company" else context["coordinator"]
-    if person is None:
-        return False
-    outbox.enqueue(
-        "introduction_reminder",
-        to=person.email,
-        context={**context, "side": side},
-        dedupe_key=f"introduction:{intro.id}:reminder:{side}",
-        language=person.language,
-        now=now,
-    )
-    return True
+    key = f"introduction:{intro.id}:reminder:{side}"
+    return _send("introduction_reminder", person, {**context, "side": side}, key, now)
 
 
 def date_agreed(intro: Introduction, now: datetime) -> None:
@@ -101,18 +84,9 @@ def date_agreed(intro: Introduction, now: datetime) -> None:
         attendees=[p.email for p in people],
         now=now,
     )
+    key = f"introduction:{intro.id}:date:{intro.agreed_date.isoformat()}"
     for side, person in (("company", contact), ("school", coordinator)):
-        if person is None:
-            continue
-        outbox.enqueue(
-            "introduction_date",
-            to=person.email,
-            context=context,
-            dedupe_key=f"introduction:{intro.id}:date:{intro.agreed_date.isoformat()}:{side}",
-            language=person.language,
-            ics=invite,
-            now=now,
-        )
+        _send("introduction_date", person, context, f"{key}:{side}", now, ics=invite)
 
 
 def _sender() -> str:

@@ -73,15 +73,19 @@ class QueueItem:
     suggestion: MatchSuggestion | None
 
 
+# The request, school, offer and company that every queue row shows, in a few queries.
+_PAIR_LOADS = (
+    selectinload(Introduction.school_request).selectinload(SchoolRequest.school),
+    selectinload(Introduction.offer).selectinload(Offer.organisation),
+)
+
+
 def listing(actor: User, states: tuple[IntroductionState, ...]) -> list[QueueItem]:
     """Introductions in ``states`` in the actor's region, oldest first, with their scores."""
     intros = db.session.scalars(
         sa.select(Introduction)
         .where(Introduction.state.in_(states), _in_region(actor))
-        .options(
-            selectinload(Introduction.school_request).selectinload(SchoolRequest.school),
-            selectinload(Introduction.offer).selectinload(Offer.organisation),
-        )
+        .options(*_PAIR_LOADS)
         .order_by(Introduction.created_at, Introduction.id)
     ).all()
     pairs = {(i.request_id, i.offer_id) for i in intros}
@@ -103,6 +107,7 @@ def needs_attention(actor: User) -> list[Introduction]:
             sa.select(Introduction)
             .where(Introduction.needs_attention_since.is_not(None), _in_region(actor))
             .where(Introduction.state == S.APPROVED)
+            .options(*_PAIR_LOADS)
             .order_by(Introduction.needs_attention_since)
         )
     )
@@ -199,6 +204,10 @@ def suggestions_for_proposal(actor: User, limit: int = 30) -> list[MatchSuggesti
         .join(SchoolRequest, SchoolRequest.id == MatchSuggestion.request_id)
         .join(Organisation, Organisation.id == SchoolRequest.school_id)
         .where(MatchSuggestion.state == SuggestionState.SUGGESTED, ~sa.exists(taken))
+        .options(
+            selectinload(MatchSuggestion.school_request).selectinload(SchoolRequest.school),
+            selectinload(MatchSuggestion.offer).selectinload(Offer.organisation),
+        )
         .order_by(MatchSuggestion.score.desc(), MatchSuggestion.id)
         .limit(limit)
     )

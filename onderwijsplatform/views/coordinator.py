@@ -183,14 +183,19 @@ def suggestions(request_id: int):
     return _suggestions_page(_own_request(request_id))
 
 
+def _own_suggestion(request_id: int, suggestion_id: int):
+    """The coordinator's own request and one of its suggestions, or 404."""
+    row = _own_request(request_id)
+    try:
+        return row, introduction_requests.get_suggestion(row, suggestion_id)
+    except NotFound:
+        abort(404)
+
+
 @bp.post("/hulpvragen/<int:request_id>/suggesties/<int:suggestion_id>/introductie")
 @coordinator_required
 def ask_introduction(request_id: int, suggestion_id: int):
-    row = _own_request(request_id)
-    try:
-        suggestion = introduction_requests.get_suggestion(row, suggestion_id)
-    except NotFound:
-        abort(404)
+    row, suggestion = _own_suggestion(request_id, suggestion_id)
     form = IntroductionForm(prefix=f"s{suggestion.id}-intro")
     if not form.validate_on_submit():
         return _suggestions_page(
@@ -211,11 +216,7 @@ def ask_introduction(request_id: int, suggestion_id: int):
 @bp.post("/hulpvragen/<int:request_id>/suggesties/<int:suggestion_id>/niet-passend")
 @coordinator_required
 def dismiss(request_id: int, suggestion_id: int):
-    row = _own_request(request_id)
-    try:
-        suggestion = introduction_requests.get_suggestion(row, suggestion_id)
-    except NotFound:
-        abort(404)
+    row, suggestion = _own_suggestion(request_id, suggestion_id)
     form = DismissForm(prefix=f"s{suggestion.id}-dismiss")
     if not form.validate_on_submit():
         return _suggestions_page(
