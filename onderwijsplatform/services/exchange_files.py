@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -145,35 +145,66 @@ def _existing(
     return found
 
 
+def _upsert(
+    records: list[Any],
+    *,
+    model: type[Offer] | type[SchoolRequest],
+    kind: OrganisationType,
+    owner: str,
+    new_status: Any,
+    region: Region,
+    file: str,
+    report: ImportReport,
+) -> Iterator[tuple[Any, Organisation, Any]]:
+    """Check lengths, then yield ``(record, organisation, row)`` with the row created or found.
+
+    ``owner`` names the record's organisation key ("organisation" or "school"); the
+    location columns are filled here, the caller fills the rest.
+    """
+    for record in records:
+        _check_lengths(
+            file,
+            record.id,
+            {
+                "id": record.id,
+                owner: getattr(record, owner),
+                "place": record.location.place,
+                "themes": record.themes,
+            },
+        )
+    label = model.__tablename__.replace("school_", "")
+    known = _organisations(region, kind)
+    existing = _existing(model, [r.id for r in records], "o-" if model is Offer else "r-")
+    for record in records:
+        org = _organisation_for(
+            known, getattr(record, owner), kind, region, record.location, report
+        )
+        row = existing.get(record.id)
+        if row is None:
+            row = model(external_id=record.id, status=new_status)
+            db.session.add(row)
+            report.add(f"{label}s created")
+        else:
+            report.add(f"{label}s updated")
+        for key, value in _location_columns(record.location).items():
+            setattr(row, key, value)
+        yield record, org, row
+
+
 def import_offers(
     offers: Iterable[mt.Offer], *, region: Region, file: str, report: ImportReport
 ) -> None:
     """Upsert offers by exchange id; new offers are active in ``region``."""
-    offers = list(offers)
-    for offer in offers:
-        _check_lengths(
-            file,
-            offer.id,
-            {
-                "id": offer.id,
-                "organisation": offer.organisation,
-                "place": offer.location.place,
-                "themes": offer.themes,
-            },
-        )
-    known = _organisations(region, OrganisationType.COMPANY)
-    existing = _existing(Offer, [o.id for o in offers], "o-")
-    for offer in offers:
-        org = _organisation_for(
-            known, offer.organisation, OrganisationType.COMPANY, region, offer.location, report
-        )
-        row = existing.get(offer.id)
-        if row is None:
-            row = Offer(external_id=offer.id, status=OfferStatus.ACTIVE)
-            db.session.add(row)
-            report.add("offers created")
-        else:
-            report.add("offers updated")
+    for offer, org, row in _upsert(
+        list(offers),
+        model=Offer,
+        kind=OrganisationType.COMPANY,
+        owner="organisation",
+        new_status=OfferStatus.ACTIVE,
+        region=region,
+        file=file,
+        report=report,
+    ):
         row.organisation = org
         row.kinds = list(offer.kinds)
         row.sectors = list(offer.sectors)
@@ -186,39 +217,22 @@ def import_offers(
             {"from": r.start.isoformat(), "to": r.end.isoformat()} for r in offer.available
         ]
         row.description = offer.description
-        for key, value in _location_columns(offer.location).items():
-            setattr(row, key, value)
 
 
 def import_requests(
     requests: Iterable[mt.Request], *, region: Region, file: str, report: ImportReport
 ) -> None:
     """Upsert requests by exchange id; new requests are open, for schools in ``region``."""
-    requests = list(requests)
-    for request in requests:
-        _check_lengths(
-            file,
-            request.id,
-            {
-                "id": request.id,
-                "school": request.school,
-                "place": request.location.place,
-                "themes": request.themes,
-            },
-        )
-    known = _organisations(region, OrganisationType.SCHOOL)
-    existing = _existing(SchoolRequest, [r.id for r in requests], "r-")
-    for request in requests:
-        school = _organisation_for(
-            known, request.school, OrganisationType.SCHOOL, region, request.location, report
-        )
-        row = existing.get(request.id)
-        if row is None:
-            row = SchoolRequest(external_id=request.id, status=RequestStatus.OPEN)
-            db.session.add(row)
-            report.add("requests created")
-        else:
-            report.add("requests updated")
+    for request, school, row in _upsert(
+        list(requests),
+        model=SchoolRequest,
+        kind=OrganisationType.SCHOOL,
+        owner="school",
+        new_status=RequestStatus.OPEN,
+        region=region,
+        file=file,
+        report=report,
+    ):
         row.school = school
         row.kinds = list(request.kinds)
         row.sectors = list(request.sectors)
@@ -229,8 +243,6 @@ def import_requests(
         row.period_from = request.period.start if request.period else None
         row.period_to = request.period.end if request.period else None
         row.description = request.description
-        for key, value in _location_columns(request.location).items():
-            setattr(row, key, value)
 
 
 def export_offers(*, statuses: Sequence[OfferStatus] = (OfferStatus.ACTIVE,)) -> list[dict]:
