@@ -26,8 +26,8 @@ from aiosmtpd.controller import Controller
 
 from onderwijsplatform import create_app
 from onderwijsplatform.extensions import db
+from onderwijsplatform.mail import delivery, outbox, transport
 from onderwijsplatform.models import OutboxEmail, OutboxStatus, utcnow
-from onderwijsplatform.services import outbox
 
 _MESSAGE_ID = re.compile(rb"^Message-ID:\s*(<[^>\r\n]+>)", re.IGNORECASE | re.MULTILINE)
 
@@ -125,7 +125,7 @@ def throughput(app, count: int) -> None:
     try:
         queue(count)
         started = time.perf_counter()
-        report = outbox.deliver_due(count, commit=db.session.commit)
+        report = delivery.deliver_due(count, commit=db.session.commit)
         elapsed = time.perf_counter() - started
     finally:
         sink.stop()
@@ -151,7 +151,7 @@ def outage(app, count: int, minutes: float, interval: float, *, deferring: bool)
     offered = 0
     db.session.commit()
     while clock < recovery:
-        report = outbox.deliver_due(count, clock, commit=db.session.commit)
+        report = delivery.deliver_due(count, clock, commit=db.session.commit)
         offered += report.attempted
         clock += timedelta(seconds=interval)
     charged = db.session.scalar(
@@ -170,14 +170,14 @@ def outage(app, count: int, minutes: float, interval: float, *, deferring: bool)
             sa.select(sa.func.count()).where(OutboxEmail.status != OutboxStatus.SENT)
         ):
             db.session.commit()
-            outbox.deliver_due(count, clock, commit=db.session.commit)
+            delivery.deliver_due(count, clock, commit=db.session.commit)
             passes += 1
             clock += timedelta(seconds=interval)
             if passes > 10_000:
                 break
     finally:
         sink.stop()
-    expected = {f"<outbox-{i}@{outbox.sender_domain()}>" for i in ids}
+    expected = {f"<outbox-{i}@{transport.sender_domain()}>" for i in ids}
     got = sink.handler.ids
     lost = len(expected - set(got))
     duplicates = sum(n - 1 for n in got.values())

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from onderwijsplatform.extensions import db
+from onderwijsplatform.identity.passwords import hash_password
 from onderwijsplatform.models import (
     Contact,
     Offer,
@@ -21,7 +22,6 @@ from onderwijsplatform.models import (
     SchoolType,
     User,
 )
-from onderwijsplatform.services.passwords import hash_password
 
 _seq = itertools.count(1)
 PASSWORD = "correct horse battery staple"

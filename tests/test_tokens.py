@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from onderwijsplatform.identity import tokens
 from onderwijsplatform.models import (
     Organisation,
     OrganisationType,
@@ -15,7 +16,6 @@ from onderwijsplatform.models import (
     TokenPurpose,
     utcnow,
 )
-from onderwijsplatform.services import tokens
 from onderwijsplatform.services.errors import InvalidToken
 
 

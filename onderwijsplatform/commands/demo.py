@@ -30,9 +30,9 @@ def seed_demo_command(if_empty: bool) -> None:
 
 def _print_staff_enrolment(demo) -> None:
     """Staff also need an authenticator app: give each demo staff user a fresh link."""
+    from onderwijsplatform.identity import staff_accounts
     from onderwijsplatform.links import external_url
     from onderwijsplatform.models import utcnow
-    from onderwijsplatform.services import staff_accounts
 
     for user in demo.staff_without_second_factor():
         invitation = staff_accounts.enrol_link(user.email, now=utcnow())

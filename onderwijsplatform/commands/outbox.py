@@ -33,9 +33,9 @@ def outbox_group() -> None:
 @with_appcontext
 def send_command(limit: int) -> None:
     """One pass over the due messages (for cron or a systemd timer); exit 1 if SMTP is down."""
-    from onderwijsplatform.services import outbox
+    from onderwijsplatform.mail import delivery
 
-    report = outbox.deliver_due(limit, commit=db.session.commit)
+    report = delivery.deliver_due(limit, commit=db.session.commit)
     click.echo(report.summary())
     if report.relay_error:
         raise SystemExit(1)
@@ -72,24 +72,24 @@ class _StopFlag:
 @with_appcontext
 def work_command(interval: float | None, until_empty: bool) -> None:
     """Deliver continuously; SIGTERM or Ctrl-C stops cleanly after the current message."""
-    from onderwijsplatform.services import outbox
+    from onderwijsplatform.mail import delivery, mailbox
 
     config = current_app.config
     interval = interval if interval is not None else float(config["OUTBOX_WORK_INTERVAL_SECONDS"])
     batch = int(config["OUTBOX_BATCH_SIZE"])
     stop = _StopFlag()
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
-    totals = outbox.DeliveryReport()
+    totals = delivery.DeliveryReport()
     passes = 0
     click.echo(f"outbox worker started (interval {interval:g} s, batch {batch})")
     try:
         while not stop.is_set():
             passes += 1
             try:
-                report = outbox.deliver_due(
+                report = delivery.deliver_due(
                     batch, commit=db.session.commit, should_stop=stop.is_set
                 )
-                remaining = outbox.backlog() if until_empty else None
+                remaining = mailbox.backlog() if until_empty else None
                 db.session.commit()
             except DBAPIError as exc:
                 # The database went away (restart, failover): keep the worker alive and try
@@ -126,14 +126,14 @@ def work_command(interval: float | None, until_empty: bool) -> None:
 @with_appcontext
 def test_mail_command(address: str, language: str) -> None:
     """Queue a test message to ADDRESS; the next `outbox send` or worker pass sends it."""
-    from onderwijsplatform.services import mail_transport, outbox
+    from onderwijsplatform.mail import outbox, transport
 
     try:
         row = outbox.enqueue_test_mail(address, language=language)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="ADDRESS") from exc
     db.session.commit()
-    if mail_transport.sending_enabled():
+    if transport.sending_enabled():
         click.echo(f"Queued test message {row.id} to {row.to_addr}; run `flask outbox send`.")
     else:
         click.echo(

@@ -6,9 +6,9 @@ import click
 from flask.cli import with_appcontext
 
 from onderwijsplatform.extensions import db
+from onderwijsplatform.identity import staff_accounts
 from onderwijsplatform.links import external_url
 from onderwijsplatform.models import utcnow
-from onderwijsplatform.services import staff_accounts
 from onderwijsplatform.services.errors import NotFound, ValidationFailed
 
 

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from matching.geo import get_geocoder
 from matching.vocabulary import DEFAULT_WHERE
 from onderwijsplatform.extensions import db
+from onderwijsplatform.identity.passwords import hash_password
 from onderwijsplatform.models import (
     Contact,
     Offer,
@@ -27,7 +28,6 @@ from onderwijsplatform.models import (
     User,
     utcnow,
 )
-from onderwijsplatform.services.passwords import hash_password
 
 DEMO_SCHOOL_YEAR = "2026-2027"
 # Shown on the console by `make run`; never used outside the demo database.

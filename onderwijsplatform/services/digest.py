@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from matching import vocabulary
 from onderwijsplatform.extensions import db
 from onderwijsplatform.links import external_url
+from onderwijsplatform.mail import outbox
 from onderwijsplatform.models import (
     MatchSuggestion,
     Offer,
@@ -23,7 +24,6 @@ from onderwijsplatform.models import (
     User,
     utcnow,
 )
-from onderwijsplatform.services import outbox
 from onderwijsplatform.services.jobs import job
 
 MAX_PER_REQUEST = 5

@@ -12,7 +12,9 @@ from flask import current_app
 from matching import vocabulary
 from matching.geo import get_geocoder
 from onderwijsplatform.extensions import db
+from onderwijsplatform.identity import tokens
 from onderwijsplatform.links import external_url
+from onderwijsplatform.mail import outbox as outbox_service
 from onderwijsplatform.models import (
     Contact,
     DuplicateFlag,
@@ -26,8 +28,7 @@ from onderwijsplatform.models import (
     Token,
     TokenPurpose,
 )
-from onderwijsplatform.services import duplicates, self_service, tokens
-from onderwijsplatform.services import outbox as outbox_service
+from onderwijsplatform.services import duplicates, self_service
 from onderwijsplatform.services.errors import InvalidToken, ServiceError
 from onderwijsplatform.services.jobs import job
 from onderwijsplatform.services.matching import school_year_of

@@ -6,8 +6,8 @@ from datetime import datetime
 
 from flask import current_app
 
+from onderwijsplatform.mail import ics, outbox
 from onderwijsplatform.models import Introduction
-from onderwijsplatform.services import ics, outbox
 
 
 def _sides(intro: Introduction):

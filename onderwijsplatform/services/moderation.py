@@ -8,6 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from onderwijsplatform.extensions import db
+from onderwijsplatform.mail import outbox
 from onderwijsplatform.models import (
     Contact,
     DuplicateFlag,
@@ -18,7 +19,7 @@ from onderwijsplatform.models import (
     Role,
     User,
 )
-from onderwijsplatform.services import audit, outbox, suggestions
+from onderwijsplatform.services import audit, suggestions
 from onderwijsplatform.services.errors import InvalidTransition, NotFound, ValidationFailed
 from onderwijsplatform.services.introductions import check_id
 

@@ -9,7 +9,9 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from onderwijsplatform.extensions import db
+from onderwijsplatform.identity import tokens
 from onderwijsplatform.links import external_url
+from onderwijsplatform.mail import outbox
 from onderwijsplatform.models import (
     Introduction,
     IntroductionState,
@@ -19,7 +21,7 @@ from onderwijsplatform.models import (
     TokenPurpose,
     User,
 )
-from onderwijsplatform.services import audit, outbox, tokens
+from onderwijsplatform.services import audit
 from onderwijsplatform.services.errors import NotFound
 from onderwijsplatform.services.introductions import (
     _in_region,

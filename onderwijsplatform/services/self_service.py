@@ -8,7 +8,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from onderwijsplatform.extensions import db
+from onderwijsplatform.identity import tokens
 from onderwijsplatform.links import external_url
+from onderwijsplatform.mail import outbox as outbox_service
 from onderwijsplatform.models import (
     Contact,
     Introduction,
@@ -22,8 +24,7 @@ from onderwijsplatform.models import (
     Token,
     TokenPurpose,
 )
-from onderwijsplatform.services import intake, suggestions, tokens
-from onderwijsplatform.services import outbox as outbox_service
+from onderwijsplatform.services import intake, suggestions
 from onderwijsplatform.services.errors import InvalidToken, InvalidTransition, NotFound
 from onderwijsplatform.services.matching import school_year_of
 

@@ -21,9 +21,9 @@ from flask_login import current_user, login_user, logout_user
 from onderwijsplatform.extensions import db, limiter
 from onderwijsplatform.forms.auth import ConfirmForm, EmailOnlyForm, LoginForm, SetPasswordForm
 from onderwijsplatform.forms.coordinator_common import normalise_email
+from onderwijsplatform.identity import accounts
 from onderwijsplatform.models import Role, TokenPurpose, User, utcnow
 from onderwijsplatform.security import is_safe_next
-from onderwijsplatform.services import accounts
 from onderwijsplatform.services.errors import InvalidToken
 
 bp = Blueprint("auth", __name__)

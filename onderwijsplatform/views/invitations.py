@@ -10,7 +10,7 @@ from wtforms import SelectChoice
 from onderwijsplatform.auth import staff_required
 from onderwijsplatform.extensions import db
 from onderwijsplatform.forms.auth import InvitationForm
-from onderwijsplatform.services import accounts
+from onderwijsplatform.identity import accounts
 from onderwijsplatform.services.errors import NotFound, ValidationFailed
 
 bp = Blueprint("invitations", __name__, url_prefix="/staff/uitnodigingen")

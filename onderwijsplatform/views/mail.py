@@ -17,8 +17,8 @@ from flask_login import current_user
 
 from onderwijsplatform.auth import staff_required
 from onderwijsplatform.extensions import db
+from onderwijsplatform.mail import delivery, mailbox, outbox, transport
 from onderwijsplatform.models import OutboxEmail, utcnow
-from onderwijsplatform.services import mail_transport, outbox
 from onderwijsplatform.services.errors import InvalidTransition, NotFound
 
 bp = Blueprint("mail", __name__, url_prefix="/staff/mail")
@@ -33,7 +33,7 @@ HTML_PART_CSP = (
 
 def _message_or_404(message_id: int) -> OutboxEmail:
     try:
-        return outbox.get_message(message_id, actor=current_user)
+        return mailbox.get_message(message_id, actor=current_user)
     except NotFound:
         abort(404)
 
@@ -42,14 +42,14 @@ def _message_or_404(message_id: int) -> OutboxEmail:
 @staff_required
 def index():
     status = request.args.get("status")
-    if status not in outbox.STATUS_FILTERS:
+    if status not in mailbox.STATUS_FILTERS:
         status = None
     page = request.args.get("page", 1, type=int)
     return render_template(
         "mail/index.html",
-        view=outbox.overview(status, page=page, actor=current_user),
+        view=mailbox.overview(status, page=page, actor=current_user),
         status=status,
-        sending_enabled=mail_transport.sending_enabled(),
+        sending_enabled=transport.sending_enabled(),
         now=utcnow(),
     )
 
@@ -61,8 +61,8 @@ def detail(message_id: int):
     return render_template(
         "mail/detail.html",
         message=message,
-        message_id_header=outbox.message_id_for(message.id),
-        sending_enabled=mail_transport.sending_enabled(),
+        message_id_header=delivery.message_id_for(message.id),
+        sending_enabled=transport.sending_enabled(),
     )
 
 
@@ -93,7 +93,7 @@ def ics_part(message_id: int):
 @staff_required
 def retry(message_id: int):
     try:
-        outbox.retry(message_id, actor=current_user)
+        mailbox.retry(message_id, actor=current_user)
     except NotFound:
         abort(404)
     except InvalidTransition:

@@ -21,9 +21,9 @@ from flask_login import current_user, login_user, logout_user
 
 from onderwijsplatform.extensions import db, limiter
 from onderwijsplatform.forms.staff import EnrolForm, SecondFactorForm
+from onderwijsplatform.identity import staff_accounts, totp
 from onderwijsplatform.models import utcnow
 from onderwijsplatform.security import is_safe_next
-from onderwijsplatform.services import staff_accounts, totp
 from onderwijsplatform.services.errors import InvalidToken, NotFound, ValidationFailed
 
 bp = Blueprint("staff_auth", __name__)

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from flask import Flask
 
 from onderwijsplatform.extensions import db
+from onderwijsplatform.identity import accounts
 from onderwijsplatform.models import Organisation, OutboxEmail, Role, User
-from onderwijsplatform.services import accounts
 
 pytestmark = pytest.mark.browser
 

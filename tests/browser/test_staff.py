@@ -17,6 +17,7 @@ from werkzeug.serving import make_server
 
 from onderwijsplatform import create_app
 from onderwijsplatform.extensions import db
+from onderwijsplatform.identity import staff_accounts
 from onderwijsplatform.models import (
     Contact,
     Introduction,
@@ -30,7 +31,7 @@ from onderwijsplatform.models import (
     SchoolRequest,
     utcnow,
 )
-from onderwijsplatform.services import demo, followup, staff_accounts
+from onderwijsplatform.services import demo, followup
 from tests.browser.conftest import guarded_context
 
 pytestmark = pytest.mark.browser

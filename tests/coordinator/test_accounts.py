@@ -11,8 +11,8 @@ import pytest
 import sqlalchemy as sa
 
 from onderwijsplatform.extensions import db as _db
+from onderwijsplatform.identity import accounts
 from onderwijsplatform.models import Role, Token, TokenPurpose, User, utcnow
-from onderwijsplatform.services import accounts
 from tests.conftest import csrf_token_from, sign_in
 from tests.coordinator.conftest import outbox_rows, post_form
 from tests.factories import PASSWORD, make_school, make_user

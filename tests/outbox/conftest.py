@@ -22,8 +22,8 @@ from flask.testing import FlaskClient
 
 from onderwijsplatform import create_app
 from onderwijsplatform.extensions import db as _db
+from onderwijsplatform.mail import delivery, outbox
 from onderwijsplatform.models import OutboxEmail, OutboxStatus, Region, Role, User, utcnow
-from onderwijsplatform.services import outbox
 from tests.conftest import ON_POSTGRES, TEST_CONFIG, TEST_DATABASE_URL, sign_in
 
 _MESSAGE_ID = re.compile(rb"^Message-ID:\s*(<[^>\r\n]+>)", re.IGNORECASE | re.MULTILINE)
@@ -218,8 +218,8 @@ def queue_messages(
     return list(_db.session.scalars(sa.select(OutboxEmail.id).order_by(OutboxEmail.id)))
 
 
-def deliver(limit: int = 1000, **kwargs) -> outbox.DeliveryReport:
-    return outbox.deliver_due(limit, commit=_db.session.commit, **kwargs)
+def deliver(limit: int = 1000, **kwargs) -> delivery.DeliveryReport:
+    return delivery.deliver_due(limit, commit=_db.session.commit, **kwargs)
 
 
 # ----------------------------------------------------------------- signing in

@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from onderwijsplatform.extensions import db
-from onderwijsplatform.services import outbox
+from onderwijsplatform.mail import delivery
 from tests.outbox.conftest import queue_messages
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.filterwarnings("ignore::ResourceWarning")]
@@ -18,14 +18,14 @@ def test_two_workers_over_500_messages_send_each_exactly_once(worker_app, sink):
     ids = queue_messages(500)
     db.session.remove()
     barrier = threading.Barrier(2)
-    reports: list[outbox.DeliveryReport] = []
+    reports: list[delivery.DeliveryReport] = []
     errors: list[BaseException] = []
 
     def work() -> None:
         try:
             with worker_app.app_context():
                 barrier.wait()
-                reports.append(outbox.deliver_due(10_000, commit=db.session.commit))
+                reports.append(delivery.deliver_due(10_000, commit=db.session.commit))
                 db.session.remove()
         except BaseException as exc:
             errors.append(exc)

@@ -10,8 +10,8 @@ import pytest
 import sqlalchemy as sa
 
 from onderwijsplatform.extensions import db
+from onderwijsplatform.mail import ics, mailbox, outbox
 from onderwijsplatform.models import OutboxEmail, OutboxStatus, utcnow
-from onderwijsplatform.services import ics, outbox
 from tests.outbox.conftest import Sink, deliver, free_port, queue_messages
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
@@ -334,7 +334,7 @@ def test_retry_puts_a_failed_message_back(worker_app, sink):
     [outbox_id] = queue_messages(1)
     deliver()
     sink.handler.rcpt_reply = None
-    outbox.retry(outbox_id)
+    mailbox.retry(outbox_id)
     db.session.commit()
     assert deliver().sent == 1
     row = _row(outbox_id)

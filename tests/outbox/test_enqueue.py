@@ -10,9 +10,9 @@ from flask_mail import BadHeaderError
 from jinja2 import ChoiceLoader, DictLoader
 
 from onderwijsplatform.extensions import db as _db
+from onderwijsplatform.mail import delivery, outbox
+from onderwijsplatform.mail.transport import build_message
 from onderwijsplatform.models import OutboxEmail, OutboxStatus, Region, utcnow
-from onderwijsplatform.services import outbox
-from onderwijsplatform.services.mail_transport import build_message
 
 XSS = '<script>alert("x")</script>'
 
@@ -169,8 +169,8 @@ def test_template_names_are_plain_folder_names(db, name):
 
 
 def test_backoff_starts_near_the_base_grows_and_is_capped():
-    low = [outbox.backoff_seconds(n, base=60, rng=lambda: 0.0) for n in range(1, 10)]
-    high = [outbox.backoff_seconds(n, base=60, rng=lambda: 1.0) for n in range(1, 10)]
+    low = [delivery.backoff_seconds(n, base=60, rng=lambda: 0.0) for n in range(1, 10)]
+    high = [delivery.backoff_seconds(n, base=60, rng=lambda: 1.0) for n in range(1, 10)]
     assert low[0] == pytest.approx(48)
     assert high[0] == pytest.approx(72)
     assert all(h < next_low for h, next_low in zip(high[:5], low[1:6], strict=True))
@@ -193,5 +193,5 @@ def test_backoff_starts_near_the_base_grows_and_is_capped():
     ],
 )
 def test_failures_are_classified(error, permanent):
-    assert outbox.is_permanent(error) is permanent
-    assert len(outbox.describe(error)) <= outbox.ERROR_MAX
+    assert delivery.is_permanent(error) is permanent
+    assert len(delivery.describe(error)) <= delivery.ERROR_MAX

@@ -6,8 +6,8 @@ import pytest
 import sqlalchemy as sa
 from flask import url_for
 
+from onderwijsplatform.mail import outbox
 from onderwijsplatform.models import OutboxEmail, OutboxStatus, Role, utcnow
-from onderwijsplatform.services import outbox
 from tests.conftest import csrf_token_from, sign_in
 from tests.factories import make_company, make_contact, make_region, make_user
 

@@ -9,8 +9,8 @@ import pyotp
 import pytest
 import sqlalchemy as sa
 
+from onderwijsplatform.identity import totp
 from onderwijsplatform.models import Role, Token, User, utcnow
-from onderwijsplatform.services import totp
 from tests.conftest import csrf_token_from, sign_in
 
 

@@ -1,6 +1,6 @@
 """Outbox delivery: claim due rows, send them over SMTP, record the outcome with backoff.
 
-Called by the worker (``flask outbox send|work``) through ``outbox.deliver_due``; the
+Called by the worker (``flask outbox send|work``) through ``deliver_due``; the
 caller passes the ``commit`` callback, this module never commits by itself.
 """
 
@@ -19,17 +19,16 @@ from flask import current_app
 from flask_mail import BadHeaderError
 
 from onderwijsplatform.extensions import db
-from onderwijsplatform.models import OutboxEmail, OutboxStatus, utcnow
-from onderwijsplatform.services.mail_transport import (
+from onderwijsplatform.mail.transport import (
     RelayUnavailable,
     SmtpTransport,
     build_message,
     sender_domain,
     sending_enabled,
 )
+from onderwijsplatform.models import OutboxEmail, OutboxStatus, utcnow
 
-# The logger name from before delivery moved out of outbox.py, so log filters keep working.
-log = logging.getLogger("onderwijsplatform.services.outbox")
+log = logging.getLogger(__name__)
 
 ERROR_MAX = 1000  # the column's length
 DEFAULT_LEASE_SECONDS = 300

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import icalendar
 
+from onderwijsplatform.mail.outbox import validate_address
 from onderwijsplatform.models import utcnow
-from onderwijsplatform.services.outbox import validate_address
 
 PRODID = "-//Onderwijsplatform//Activiteiten//NL"
 

@@ -9,12 +9,12 @@ import sqlalchemy as sa
 from flask import current_app
 
 from onderwijsplatform.extensions import db
+from onderwijsplatform.identity import tokens, totp
+from onderwijsplatform.identity.passwords import hash_password
+from onderwijsplatform.mail.outbox import validate_address
 from onderwijsplatform.models import Region, Role, TokenPurpose, User
 from onderwijsplatform.models.users import new_session_token
-from onderwijsplatform.services import tokens, totp
 from onderwijsplatform.services.errors import NotFound, ValidationFailed
-from onderwijsplatform.services.outbox import validate_address
-from onderwijsplatform.services.passwords import hash_password
 
 ENROL_LIFETIME = timedelta(hours=24)
 PENDING_LIFETIME = timedelta(minutes=5)

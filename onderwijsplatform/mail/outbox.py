@@ -13,9 +13,8 @@ privacy link, opt-out) and build links with ``external_url(...)``, never ``url_f
 Call ``enqueue("<name>", to=..., context=..., dedupe_key=...)`` in the service that makes
 the change.
 
-This module renders and enqueues; delivery lives in ``outbox_delivery`` and the staff
-queries in ``outbox_staff``. Their public names are re-exported here, so callers keep
-using ``outbox.deliver_due``, ``outbox.retry`` and the like.
+This module renders and enqueues; delivery lives in ``mail.delivery`` and the staff
+mail view's queries in ``mail.mailbox``.
 """
 
 from __future__ import annotations
@@ -35,53 +34,6 @@ from sqlalchemy.exc import IntegrityError
 from onderwijsplatform.extensions import db
 from onderwijsplatform.links import external_url
 from onderwijsplatform.models import OutboxEmail, OutboxStatus, utcnow
-from onderwijsplatform.services.mail_transport import sender_domain
-from onderwijsplatform.services.outbox_delivery import (
-    DEFAULT_LEASE_SECONDS,
-    DEFAULT_RETRY_CAP_SECONDS,
-    ERROR_MAX,
-    DeliveryReport,
-    backoff_seconds,
-    deliver_due,
-    describe,
-    is_permanent,
-    message_id_for,
-)
-from onderwijsplatform.services.outbox_staff import (
-    MAX_ID,
-    STATUS_FILTERS,
-    MailOverview,
-    backlog,
-    get_message,
-    overview,
-    retry,
-)
-
-__all__ = [
-    "DEFAULT_LEASE_SECONDS",
-    "DEFAULT_RETRY_CAP_SECONDS",
-    "ERROR_MAX",
-    "MAX_ID",
-    "STATUS_FILTERS",
-    "SUBJECT_MAX",
-    "DeliveryReport",
-    "MailOverview",
-    "RenderedEmail",
-    "backlog",
-    "backoff_seconds",
-    "deliver_due",
-    "describe",
-    "enqueue",
-    "enqueue_test_mail",
-    "get_message",
-    "is_permanent",
-    "message_id_for",
-    "overview",
-    "render",
-    "retry",
-    "sender_domain",
-    "validate_address",
-]
 
 SUBJECT_MAX = 300  # the column's length
 

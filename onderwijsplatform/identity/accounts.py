@@ -7,7 +7,10 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from onderwijsplatform.extensions import db
+from onderwijsplatform.identity import tokens
+from onderwijsplatform.identity.passwords import hash_password, verify_password
 from onderwijsplatform.links import external_url
+from onderwijsplatform.mail import outbox
 from onderwijsplatform.models import (
     Organisation,
     OrganisationType,
@@ -18,9 +21,7 @@ from onderwijsplatform.models import (
     utcnow,
 )
 from onderwijsplatform.models.users import new_session_token
-from onderwijsplatform.services import outbox, tokens
 from onderwijsplatform.services.errors import InvalidToken, NotFound, ValidationFailed
-from onderwijsplatform.services.passwords import hash_password, verify_password
 
 INVITE_LIFETIME = timedelta(days=7)
 RESET_LIFETIME = timedelta(hours=1)

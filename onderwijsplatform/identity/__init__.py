@@ -1,0 +1,1 @@
+"""Identity: accounts, emailed links, passwords, the second factor, sessions and roles."""
