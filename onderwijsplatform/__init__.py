@@ -22,8 +22,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     load_config(app, test_config)
 
-    from onderwijsplatform import auth, cli, database, errors, i18n, security
+    from onderwijsplatform import cli, database, errors, i18n, security
     from onderwijsplatform.extensions import bootstrap, csrf, db, limiter, mail, migrate
+    from onderwijsplatform.identity import sessions
 
     db.init_app(app)
     database.init_app(app)
@@ -34,7 +35,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
-    auth.init_app(app)
+    sessions.init_app(app)
 
     from onderwijsplatform.views import register_blueprints
 

@@ -36,7 +36,7 @@ def _print_staff_enrolment(demo) -> None:
 
     for user in demo.staff_without_second_factor():
         invitation = staff_accounts.enrol_link(user.email, now=utcnow())
-        url = external_url("staff_auth.enrol", token=invitation.raw_token)
+        url = external_url("auth.enrol", token=invitation.raw_token)
         click.echo(f"First staff sign-in ({user.email}): set a password and a second factor at")
         click.echo(f"  {url}")
     db.session.commit()

@@ -18,7 +18,7 @@ def staff_group() -> None:
 
 
 def _print_link(invitation) -> None:
-    url = external_url("staff_auth.enrol", token=invitation.raw_token)
+    url = external_url("auth.enrol", token=invitation.raw_token)
     click.echo(
         f"{invitation.user.role.value} {invitation.user.email}: enrolment link (24 h, once):"
     )

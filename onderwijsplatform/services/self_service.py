@@ -29,7 +29,6 @@ from onderwijsplatform.services.errors import InvalidToken, InvalidTransition, N
 from onderwijsplatform.services.matching import school_year_of
 
 LINK_LIFETIME = timedelta(days=14)
-SESSION_LIFETIME = timedelta(minutes=60)
 ANONYMISED = "[verwijderd]"
 
 # action → (statuses it may start from, status it leads to)

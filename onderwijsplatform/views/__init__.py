@@ -1,4 +1,4 @@
-"""Blueprint registration, one blueprint per feature."""
+"""Blueprint registration, one blueprint per area."""
 
 from __future__ import annotations
 
@@ -10,13 +10,10 @@ def register_blueprints(app: Flask) -> None:
         auth,
         coordinator,
         intake,
-        invitations,
-        mail,
         outcomes,
         public,
         self_service,
         staff,
-        staff_auth,
     )
 
     for module in (
@@ -25,10 +22,7 @@ def register_blueprints(app: Flask) -> None:
         self_service,
         auth,
         coordinator,
-        invitations,
-        staff_auth,
         staff,
         outcomes,
-        mail,
     ):
         app.register_blueprint(module.bp)

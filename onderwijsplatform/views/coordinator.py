@@ -6,7 +6,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from onderwijsplatform.auth import coordinator_required
 from onderwijsplatform.extensions import db
 from onderwijsplatform.forms.coordinator_common import labels
 from onderwijsplatform.forms.requests import (
@@ -17,6 +16,7 @@ from onderwijsplatform.forms.requests import (
 )
 from onderwijsplatform.forms.school import SchoolProfileForm
 from onderwijsplatform.i18n import current_locale
+from onderwijsplatform.identity.roles import coordinator_required
 from onderwijsplatform.models import RequestStatus, SchoolRequest
 from onderwijsplatform.services import introduction_requests, school_profile, school_requests
 from onderwijsplatform.services.errors import InvalidTransition, NotFound, ValidationFailed

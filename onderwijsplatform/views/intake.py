@@ -21,10 +21,10 @@ from onderwijsplatform.forms.intake import (
 )
 from onderwijsplatform.forms.intake_fields import normalise_email
 from onderwijsplatform.i18n import current_locale
+from onderwijsplatform.identity import sessions
 from onderwijsplatform.models import utcnow
 from onderwijsplatform.services import intake
 from onderwijsplatform.services.errors import InvalidToken
-from onderwijsplatform.views import self_service
 
 bp = Blueprint("intake", __name__, url_prefix="/bedrijven")
 
@@ -185,7 +185,7 @@ def confirm(token: str):
     except InvalidToken as exc:
         db.session.rollback()
         return render_template("intake/link_invalid.html", expired=exc.expired), 404
-    self_service.start_session(contact, now)
+    sessions.start_company_session(contact, now)
     return redirect(url_for("intake.confirmed"))
 
 

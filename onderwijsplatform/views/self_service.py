@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from functools import wraps
 
 from flask import (
@@ -16,7 +15,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -31,13 +29,13 @@ from onderwijsplatform.forms.self_service import (
     OfferForm,
 )
 from onderwijsplatform.i18n import current_locale
+from onderwijsplatform.identity import sessions
 from onderwijsplatform.models import OfferStatus, utcnow
 from onderwijsplatform.services import intake, self_service
 from onderwijsplatform.services.errors import InvalidToken, InvalidTransition, NotFound
 
 bp = Blueprint("self_service", __name__, url_prefix="/mijn-aanbod")
 
-SESSION_KEY = "self_service"
 ACTION_LABELS = {
     "pause": _l("Pauzeren"),
     "resume": _l("Weer actief maken"),
@@ -46,23 +44,13 @@ ACTION_LABELS = {
 }
 
 
-def start_session(contact, now: datetime) -> None:
-    """A short session scoped to one organisation; not a Flask-Login login."""
-    session[SESSION_KEY] = {
-        "org": contact.organisation_id,
-        "contact": contact.id,
-        "until": (now + self_service.SESSION_LIFETIME).timestamp(),
-    }
-
-
 def scoped(view):
     """Only with a live self-service session; its organisation is ``g.org_id``."""
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        scope = session.get(SESSION_KEY)
-        if not isinstance(scope, dict) or scope.get("until", 0) < utcnow().timestamp():
-            session.pop(SESSION_KEY, None)
+        scope = sessions.company_scope(utcnow())
+        if scope is None:
             flash(
                 _(
                     "Uw sessie is verlopen of u heeft nog geen link gebruikt. "
@@ -72,9 +60,9 @@ def scoped(view):
             )
             return redirect(url_for("self_service.request_link"))
         try:
-            g.self_contact = self_service.contact_in(scope["org"], scope["contact"])
-        except (NotFound, KeyError, TypeError):
-            session.pop(SESSION_KEY, None)
+            g.self_contact = self_service.contact_in(scope.organisation_id, scope.contact_id)
+        except NotFound:
+            sessions.end_company_session()
             return redirect(url_for("self_service.request_link"))
         g.org_id = g.self_contact.organisation_id
         return view(*args, **kwargs)
@@ -195,14 +183,14 @@ def erase():
     if form.validate_on_submit():
         anonymised = self_service.erase(g.org_id, now=utcnow())
         db.session.commit()
-        session.pop(SESSION_KEY, None)
+        sessions.end_company_session()
         return render_template("self_service/erased.html", anonymised=anonymised)
     return render_template("self_service/erase.html", form=form)
 
 
 @bp.post("/afsluiten")
 def sign_out():
-    session.pop(SESSION_KEY, None)
+    sessions.end_company_session()
     flash(_("U bent afgemeld van mijn aanbod."), "info")
     return redirect(url_for("intake.landing"))
 
@@ -242,7 +230,7 @@ def open_link(token: str):
     except InvalidToken as exc:
         db.session.rollback()
         return render_template("intake/link_invalid.html", expired=exc.expired), 404
-    start_session(contact, now)
+    sessions.start_company_session(contact, now)
     return redirect(url_for("self_service.index"))
 
 

@@ -9,11 +9,11 @@ from onderwijsplatform.services import suggestions
 from tests.conftest import csrf_token_from, sign_in
 from tests.factories import make_request, make_school, make_user
 
-BLUEPRINTS = ("coordinator", "invitations")
+ENDPOINTS = ("coordinator.", "staff.invitations")
 
 
 def _rules(app):
-    return [rule for rule in app.url_map.iter_rules() if rule.endpoint.split(".")[0] in BLUEPRINTS]
+    return [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith(ENDPOINTS)]
 
 
 def _fill(rule, values):

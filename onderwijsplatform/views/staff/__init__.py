@@ -1,4 +1,5 @@
-"""The staff area: dashboard, moderation, introductions, ledger, exports and audit log."""
+"""The staff area: dashboard, moderation, introductions, ledger, exports, audit log, mail
+and coordinator invitations, as one blueprint."""
 
 from __future__ import annotations
 
@@ -12,8 +13,20 @@ from onderwijsplatform.views.staff import (  # noqa: E402
     dashboard,
     exports,
     introductions,
+    invitations,
     ledger,
+    mail,
     moderation,
 )
 
-__all__ = ["audit", "bp", "dashboard", "exports", "introductions", "ledger", "moderation"]
+__all__ = [
+    "audit",
+    "bp",
+    "dashboard",
+    "exports",
+    "introductions",
+    "invitations",
+    "ledger",
+    "mail",
+    "moderation",
+]

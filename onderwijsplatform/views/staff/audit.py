@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import render_template
 from flask_login import current_user
 
-from onderwijsplatform.auth import staff_required
+from onderwijsplatform.identity.roles import staff_required
 from onderwijsplatform.services import audit
 from onderwijsplatform.views.staff import bp
 

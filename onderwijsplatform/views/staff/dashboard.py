@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_login import current_user
 
-from onderwijsplatform.auth import staff_required
 from onderwijsplatform.i18n import current_locale
+from onderwijsplatform.identity.roles import staff_required
 from onderwijsplatform.models import OrganisationType
 from onderwijsplatform.services import dashboard
 from onderwijsplatform.views.staff import bp

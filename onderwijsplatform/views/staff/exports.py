@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Response, abort
 from flask_login import current_user
 
-from onderwijsplatform.auth import staff_required
 from onderwijsplatform.extensions import db
+from onderwijsplatform.identity.roles import staff_required
 from onderwijsplatform.models import utcnow
 from onderwijsplatform.services import reports
 from onderwijsplatform.views.staff import bp

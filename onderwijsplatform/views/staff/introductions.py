@@ -6,9 +6,9 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from onderwijsplatform.auth import staff_required
 from onderwijsplatform.extensions import db
 from onderwijsplatform.forms.staff import ActionForm, AgreeDateForm, ReasonForm
+from onderwijsplatform.identity.roles import staff_required
 from onderwijsplatform.models import IntroductionState, utcnow
 from onderwijsplatform.services import introductions
 from onderwijsplatform.services.errors import InvalidTransition, NotFound, ValidationFailed

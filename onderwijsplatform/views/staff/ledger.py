@@ -8,9 +8,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from onderwijsplatform.auth import staff_required
 from onderwijsplatform.extensions import db
 from onderwijsplatform.forms.staff import CorrectionForm
+from onderwijsplatform.identity.roles import staff_required
 from onderwijsplatform.models import utcnow
 from onderwijsplatform.services import outcomes, reports
 from onderwijsplatform.services.errors import NotFound

@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from onderwijsplatform.auth import staff_required
 from onderwijsplatform.extensions import db
 from onderwijsplatform.forms.staff import ActionForm, MergeForm, ReasonForm
+from onderwijsplatform.identity.roles import staff_required
 from onderwijsplatform.models import utcnow
 from onderwijsplatform.services import moderation
 from onderwijsplatform.services.errors import InvalidTransition, NotFound, ValidationFailed

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import (
-    Blueprint,
     abort,
     flash,
     make_response,
@@ -15,13 +14,12 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from onderwijsplatform.auth import staff_required
 from onderwijsplatform.extensions import db
+from onderwijsplatform.identity.roles import staff_required
 from onderwijsplatform.mail import delivery, mailbox, outbox, transport
 from onderwijsplatform.models import OutboxEmail, utcnow
 from onderwijsplatform.services.errors import InvalidTransition, NotFound
-
-bp = Blueprint("mail", __name__, url_prefix="/staff/mail")
+from onderwijsplatform.views.staff import bp
 
 # The stored HTML part is shown as its own document, never inside our pages: no scripts,
 # no requests anywhere, no forms, and sandboxed into an opaque origin.
@@ -38,15 +36,15 @@ def _message_or_404(message_id: int) -> OutboxEmail:
         abort(404)
 
 
-@bp.get("/")
+@bp.get("/mail/", endpoint="mail")
 @staff_required
-def index():
+def mail_index():
     status = request.args.get("status")
     if status not in mailbox.STATUS_FILTERS:
         status = None
     page = request.args.get("page", 1, type=int)
     return render_template(
-        "mail/index.html",
+        "staff/mail.html",
         view=mailbox.overview(status, page=page, actor=current_user),
         status=status,
         sending_enabled=transport.sending_enabled(),
@@ -54,21 +52,21 @@ def index():
     )
 
 
-@bp.get("/<int:message_id>")
+@bp.get("/mail/<int:message_id>", endpoint="mail_message")
 @staff_required
-def detail(message_id: int):
+def mail_detail(message_id: int):
     message = _message_or_404(message_id)
     return render_template(
-        "mail/detail.html",
+        "staff/mail_message.html",
         message=message,
         message_id_header=delivery.message_id_for(message.id),
         sending_enabled=transport.sending_enabled(),
     )
 
 
-@bp.get("/<int:message_id>/html")
+@bp.get("/mail/<int:message_id>/html", endpoint="mail_html")
 @staff_required
-def html_part(message_id: int):
+def mail_html_part(message_id: int):
     message = _message_or_404(message_id)
     response = make_response(message.body_html)
     response.headers["Content-Type"] = "text/html; charset=utf-8"
@@ -77,9 +75,9 @@ def html_part(message_id: int):
     return response
 
 
-@bp.get("/<int:message_id>/invite.ics")
+@bp.get("/mail/<int:message_id>/invite.ics", endpoint="mail_ics")
 @staff_required
-def ics_part(message_id: int):
+def mail_ics_part(message_id: int):
     message = _message_or_404(message_id)
     if not message.ics:
         abort(404)
@@ -89,32 +87,32 @@ def ics_part(message_id: int):
     return response
 
 
-@bp.post("/<int:message_id>/retry")
+@bp.post("/mail/<int:message_id>/retry", endpoint="mail_retry")
 @staff_required
-def retry(message_id: int):
+def mail_retry(message_id: int):
     try:
         mailbox.retry(message_id, actor=current_user)
     except NotFound:
         abort(404)
     except InvalidTransition:
         flash(_("Alleen een mislukt bericht kan opnieuw worden verstuurd."), "warning")
-        return redirect(url_for("mail.detail", message_id=message_id))
+        return redirect(url_for("staff.mail_message", message_id=message_id))
     db.session.commit()
     flash(_("Het bericht staat weer in de wachtrij."), "success")
-    return redirect(url_for("mail.detail", message_id=message_id))
+    return redirect(url_for("staff.mail_message", message_id=message_id))
 
 
-@bp.post("/test")
+@bp.post("/mail/test", endpoint="mail_test")
 @staff_required
-def send_test():
+def mail_send_test():
     try:
         row = outbox.enqueue_test_mail(current_user.email, language=current_user.language)
     except ValueError:
         flash(_("Uw e-mailadres is geen geldig adres; pas het eerst aan."), "error")
-        return redirect(url_for("mail.index"))
+        return redirect(url_for("staff.mail"))
     db.session.commit()
     flash(
         _("Er staat een testbericht naar %(address)s in de wachtrij.", address=row.to_addr),
         "success",
     )
-    return redirect(url_for("mail.detail", message_id=row.id))
+    return redirect(url_for("staff.mail_message", message_id=row.id))

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from onderwijsplatform.auth import staff_required
 from onderwijsplatform.extensions import db
 from onderwijsplatform.forms.auth import InvitationForm
 from onderwijsplatform.identity import accounts
+from onderwijsplatform.identity.roles import staff_required
 from onderwijsplatform.services.errors import NotFound, ValidationFailed
-
-bp = Blueprint("invitations", __name__, url_prefix="/staff/uitnodigingen")
+from onderwijsplatform.views.staff import bp
 
 
 def _form() -> InvitationForm:
@@ -26,9 +25,9 @@ def _form() -> InvitationForm:
     return form
 
 
-@bp.route("/", methods=["GET", "POST"])
+@bp.route("/uitnodigingen/", methods=["GET", "POST"], endpoint="invitations")
 @staff_required
-def index():
+def invitations_page():
     form = _form()
     if form.validate_on_submit():
         try:
@@ -47,9 +46,9 @@ def index():
         else:
             db.session.commit()
             flash(_("Uitnodiging verstuurd naar %(email)s.", email=user.email), "success")
-            return redirect(url_for("invitations.index"))
+            return redirect(url_for("staff.invitations"))
     return render_template(
-        "invitations/index.html",
+        "staff/invitations.html",
         form=form,
         coordinators=accounts.coordinators_for_staff(current_user),
     )

@@ -2,34 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
 from flask import (
-    Blueprint,
     current_app,
     flash,
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
 from onderwijsplatform.extensions import db, limiter
 from onderwijsplatform.forms.auth import ConfirmForm, EmailOnlyForm, LoginForm, SetPasswordForm
 from onderwijsplatform.forms.coordinator_common import normalise_email
-from onderwijsplatform.identity import accounts
-from onderwijsplatform.models import Role, TokenPurpose, User, utcnow
+from onderwijsplatform.identity import accounts, sessions
+from onderwijsplatform.models import Role, TokenPurpose, User
 from onderwijsplatform.security import is_safe_next
 from onderwijsplatform.services.errors import InvalidToken
+from onderwijsplatform.views.auth import bp
 
-bp = Blueprint("auth", __name__)
-
-# Coordinators: 8 h idle (PERMANENT_SESSION_LIFETIME) and 7 days absolute (SESS-04).
-ABSOLUTE_SESSION_LIMIT = timedelta(days=7)
 TOKEN_MAX = 100
 
 
@@ -52,16 +45,6 @@ link_per_address = limiter.limit("3 per hour;10 per day", key_func=_account_key,
 link_global = limiter.limit("300 per hour", key_func=_global_key, methods=["POST"])
 
 
-def _start_session(user: User) -> None:
-    """A fresh session (no fixation), permanent so the idle limit applies."""
-    language = session.get("lang") or user.language
-    session.clear()
-    login_user(user)
-    session.permanent = True
-    session["login_at"] = utcnow().isoformat()
-    session["lang"] = language
-
-
 def _token_page(template: str, **values):
     response = current_app.make_response(render_template(template, **values))
     # The token is in the URL: never leak it to another site (AUTH-02).
@@ -73,24 +56,6 @@ def _default_target(user: User) -> str:
     if user.role == Role.COORDINATOR and "coordinator.requests" in current_app.view_functions:
         return url_for("coordinator.requests")
     return url_for("public.home")
-
-
-@bp.before_app_request
-def _enforce_absolute_limit():
-    if request.endpoint in (None, "static", "bootstrap.static"):
-        return None
-    started = session.get("login_at")
-    if not started or not current_user.is_authenticated:
-        return None
-    try:
-        expired = utcnow() - datetime.fromisoformat(started) > ABSOLUTE_SESSION_LIMIT
-    except (TypeError, ValueError):
-        expired = True
-    if expired:
-        logout_user()
-        session.clear()
-        return redirect(url_for("auth.login"))
-    return None
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])
@@ -111,19 +76,17 @@ def login():
         else:
             accounts.record_login(user)
             db.session.commit()
-            _start_session(user)
+            sessions.start(user)
             target = form.next.data
             return redirect(target if is_safe_next(target) else _default_target(user))
     return render_template("auth/login.html", form=form)
 
 
 def _second_factor(user: User):
-    """Staff contract: the password was right; the second factor decides (another feature)."""
-    session.clear()
-    session["2fa_user"] = user.session_token
-    session["2fa_started"] = utcnow().isoformat()
-    if "staff_auth.second_factor" in current_app.view_functions:
-        return redirect(url_for("staff_auth.second_factor"))
+    """The password was right; the second factor decides."""
+    sessions.await_second_factor(user)
+    if "auth.second_factor" in current_app.view_functions:
+        return redirect(url_for("auth.second_factor"))
     form = LoginForm()
     flash(
         _("Inloggen voor medewerkers vraagt een tweede stap die nog niet beschikbaar is."),
@@ -137,8 +100,7 @@ def logout():
     if current_user.is_authenticated:
         accounts.sign_out(current_user._get_current_object())
         db.session.commit()
-    logout_user()
-    session.clear()
+    sessions.end()
     flash(_("U bent uitgelogd."), "success")
     return redirect(url_for("auth.login"))
 
@@ -191,7 +153,7 @@ def _set_password_page(purpose: TokenPurpose, token: str, template: str, sign_in
             return _token_page("auth/link_invalid.html"), 404
         db.session.commit()
         if sign_in and not user.is_staff:
-            _start_session(user)
+            sessions.start(user)
             flash(_("Welkom! Uw wachtwoord is ingesteld."), "success")
             return redirect(_default_target(user))
         flash(_("Uw wachtwoord is ingesteld. U kunt nu inloggen."), "success")
@@ -225,6 +187,6 @@ def login_link(token: str):
             db.session.rollback()
             return _token_page("auth/link_invalid.html"), 404
         db.session.commit()
-        _start_session(user)
+        sessions.start(user)
         return redirect(_default_target(user))
     return _token_page("auth/login_link.html", form=form, user=user)

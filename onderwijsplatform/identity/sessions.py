@@ -1,0 +1,168 @@
+"""Sessions: starting and ending them, their time limits, and the company's link session.
+
+The web edge of identity: the only module besides the views that reads and writes
+``flask.session``. Coordinators and staff sign in through Flask-Login (the cookie carries
+a rotating token, not the id); a company contact gets a short session scoped to one
+organisation from an emailed link, without an account.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import Flask, flash, g, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from onderwijsplatform.extensions import db, login_manager
+from onderwijsplatform.models import Contact, User, utcnow
+
+# Coordinators: 8 h idle (PERMANENT_SESSION_LIFETIME) and 7 days absolute (SESS-04).
+ABSOLUTE_SESSION_LIMIT = timedelta(days=7)
+# Staff: 30 minutes idle, 12 hours in all (SESS-04).
+STAFF_IDLE_LIMIT = timedelta(minutes=30)
+STAFF_ABSOLUTE_LIMIT = timedelta(hours=12)
+# A company contact's session from a self-service link.
+COMPANY_SESSION_LIFETIME = timedelta(minutes=60)
+
+_COMPANY_KEY = "self_service"
+_PENDING_USER, _PENDING_SINCE = "2fa_user", "2fa_started"
+
+
+def start(user: User, now: datetime | None = None) -> None:
+    """A fresh signed-in session for ``user`` (no fixation); only the language survives."""
+    now = now or utcnow()
+    language = session.get("lang") or (None if user.is_staff else user.language)
+    session.clear()
+    login_user(user)
+    # Flask-WTF caches the old session's token in g; pages rendered next need a new one.
+    g.pop("csrf_token", None)
+    if language:
+        session["lang"] = language
+    if user.is_staff:
+        session["staff_auth_at"] = now.isoformat()
+        session["staff_seen_at"] = now.isoformat()
+    else:
+        session.permanent = True
+        session["login_at"] = now.isoformat()
+
+
+def end() -> None:
+    """Sign out and forget everything in the session."""
+    logout_user()
+    session.clear()
+
+
+def await_second_factor(user: User, now: datetime | None = None) -> None:
+    """Remember that ``user``'s password was right; the second factor decides."""
+    session.clear()
+    session[_PENDING_USER] = user.session_token
+    session[_PENDING_SINCE] = (now or utcnow()).isoformat()
+
+
+def pending_second_factor() -> tuple[str | None, str | None]:
+    """The session token and start time of a sign-in waiting for its second factor."""
+    return session.get(_PENDING_USER), session.get(_PENDING_SINCE)
+
+
+def forget_second_factor() -> None:
+    session.pop(_PENDING_USER, None)
+    session.pop(_PENDING_SINCE, None)
+
+
+def pending_key() -> str:
+    """The rate-limit key of the sign-in waiting for its second factor."""
+    return "2fa:" + str(session.get(_PENDING_USER, ""))
+
+
+@dataclass(frozen=True)
+class CompanyScope:
+    """What a company contact's link session allows: one organisation, as one contact."""
+
+    organisation_id: int
+    contact_id: int
+
+
+def start_company_session(contact: Contact, now: datetime) -> None:
+    """A short session scoped to one organisation; not a Flask-Login login."""
+    session[_COMPANY_KEY] = {
+        "org": contact.organisation_id,
+        "contact": contact.id,
+        "until": (now + COMPANY_SESSION_LIFETIME).timestamp(),
+    }
+
+
+def company_scope(now: datetime) -> CompanyScope | None:
+    """The live company session's scope, or None (an expired one is forgotten)."""
+    scope = session.get(_COMPANY_KEY)
+    try:
+        if isinstance(scope, dict) and scope["until"] >= now.timestamp():
+            return CompanyScope(int(scope["org"]), int(scope["contact"]))
+    except (KeyError, TypeError, ValueError):
+        pass
+    end_company_session()
+    return None
+
+
+def end_company_session() -> None:
+    session.pop(_COMPANY_KEY, None)
+
+
+def _load_user(session_token: str) -> User | None:
+    # The cookie carries a rotating token, not the id, so revoking it ends every session.
+    return db.session.scalar(
+        sa.select(User).where(User.session_token == session_token, User.is_active.is_(True))
+    )
+
+
+def _unauthorized() -> Response:
+    target = request.full_path if request.query_string else request.path
+    return redirect(url_for("auth.login", next=target))
+
+
+def _expired(started: str | None, seen: str | None, now: datetime) -> bool:
+    if not started:
+        return False
+    try:
+        if current_user.is_staff:
+            return (
+                now - datetime.fromisoformat(started) > STAFF_ABSOLUTE_LIMIT
+                or now - datetime.fromisoformat(seen or started) > STAFF_IDLE_LIMIT
+            )
+        return now - datetime.fromisoformat(started) > ABSOLUTE_SESSION_LIMIT
+    except (TypeError, ValueError):
+        return True
+
+
+def _enforce_limits() -> Response | None:
+    if request.endpoint in (None, "static", "bootstrap.static"):
+        return None
+    if not current_user.is_authenticated:
+        return None
+    now = utcnow()
+    if current_user.is_staff:
+        started, seen = session.get("staff_auth_at"), session.get("staff_seen_at")
+    else:
+        started, seen = session.get("login_at"), None
+    if _expired(started, seen, now):
+        staff = current_user.is_staff
+        end()
+        if staff:
+            flash(_("Uw sessie is verlopen. Log opnieuw in."), "warning")
+        return redirect(url_for("auth.login"))
+    if current_user.is_staff:
+        # A session begun elsewhere (tests, older logins) starts its clocks now.
+        session.setdefault("staff_auth_at", now.isoformat())
+        session["staff_seen_at"] = now.isoformat()
+    return None
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.user_loader(_load_user)
+    login_manager.unauthorized_handler(_unauthorized)
+    login_manager.session_protection = "strong"
+    app.before_request(_enforce_limits)
