@@ -34,7 +34,8 @@ from onderwijsplatform.forms.intake_fields import (
     split_themes,
 )
 from onderwijsplatform.i18n import current_locale
-from onderwijsplatform.services.intake import ContributionData, IntakeData
+from onderwijsplatform.services.contributions import ContributionData
+from onderwijsplatform.services.intake import IntakeData
 
 MAX_CONTRIBUTIONS = 5
 THEME_MAX = 100

@@ -17,21 +17,20 @@ from onderwijsplatform.links import external_url
 from onderwijsplatform.mail import outbox as outbox_service
 from onderwijsplatform.models import (
     Contact,
-    DuplicateFlag,
     Offer,
     OfferStatus,
     Organisation,
     OrganisationStatus,
     OrganisationType,
-    OutboxEmail,
     Region,
-    Token,
     TokenPurpose,
 )
 from onderwijsplatform.services import duplicates, self_service
+from onderwijsplatform.services.contributions import ContributionData, apply_contribution
 from onderwijsplatform.services.errors import InvalidToken, ServiceError
 from onderwijsplatform.services.jobs import job
 from onderwijsplatform.services.matching import school_year_of
+from onderwijsplatform.services.organisations import delete_organisation
 
 CONFIRM_LIFETIME = timedelta(days=7)
 UNCONFIRMED_KEEP = timedelta(days=7)
@@ -39,22 +38,6 @@ UNCONFIRMED_KEEP = timedelta(days=7)
 
 class DuplicateSubmission(ServiceError):
     """The same filled-in form was posted again (double click, back button)."""
-
-
-@dataclass
-class ContributionData:
-    """One contribution as the intake form validated it."""
-
-    kinds: list[str]
-    sectors: list[str]
-    themes: list[str]
-    target_groups: list[str]
-    where: list[str]
-    travel_km: int | None
-    capacity: int | None
-    yearly_limit: int | None
-    available: list[dict[str, str]]
-    description: str
 
 
 @dataclass
@@ -104,20 +87,6 @@ def intake_region() -> Region:
         db.session.add(region)
         db.session.flush()
     return region
-
-
-def apply_contribution(offer: Offer, data: ContributionData) -> None:
-    """Copy a contribution's values onto an offer (shared with self-service edits)."""
-    offer.kinds = data.kinds
-    offer.sectors = data.sectors
-    offer.themes = data.themes
-    offer.target_groups = data.target_groups
-    offer.where = data.where or None
-    offer.travel_km = float(data.travel_km) if data.travel_km is not None else None
-    offer.capacity = data.capacity
-    offer.yearly_limit = data.yearly_limit
-    offer.available = data.available
-    offer.description = data.description
 
 
 def submit(data: IntakeData, *, now: datetime) -> Organisation:
@@ -231,31 +200,6 @@ def confirm(raw: str, *, now: datetime) -> Contact:
     )
     db.session.flush()
     return contact
-
-
-def delete_organisation(organisation_id: int) -> None:
-    """Delete an organisation with its offers, contacts, links and flags (flush only)."""
-    contact_ids = sa.select(Contact.id).where(Contact.organisation_id == organisation_id)
-    addresses = sa.select(Contact.email).where(Contact.organisation_id == organisation_id)
-    # The queued and sent emails hold the address and name too (reliability PRIV-04).
-    db.session.execute(sa.delete(OutboxEmail).where(OutboxEmail.to_addr.in_(addresses)))
-    db.session.execute(
-        sa.delete(Token).where(
-            sa.or_(Token.organisation_id == organisation_id, Token.contact_id.in_(contact_ids))
-        )
-    )
-    db.session.execute(
-        sa.delete(DuplicateFlag).where(
-            sa.or_(
-                DuplicateFlag.organisation_id == organisation_id,
-                DuplicateFlag.other_id == organisation_id,
-            )
-        )
-    )
-    db.session.execute(sa.delete(Offer).where(Offer.organisation_id == organisation_id))
-    db.session.execute(sa.delete(Contact).where(Contact.organisation_id == organisation_id))
-    db.session.execute(sa.delete(Organisation).where(Organisation.id == organisation_id))
-    db.session.expire_all()
 
 
 @job("expire-intakes")

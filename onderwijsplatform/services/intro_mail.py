@@ -8,11 +8,10 @@ from flask import current_app
 
 from onderwijsplatform.mail import ics, outbox
 from onderwijsplatform.models import Introduction
+from onderwijsplatform.services.parties import company_contact, school_user
 
 
 def _sides(intro: Introduction):
-    from onderwijsplatform.services.introductions import company_contact, school_user
-
     return company_contact(intro), school_user(intro)
 
 

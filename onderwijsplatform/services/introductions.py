@@ -10,7 +10,6 @@ from sqlalchemy.orm import selectinload
 
 from onderwijsplatform.extensions import db
 from onderwijsplatform.models import (
-    Contact,
     Introduction,
     IntroductionState,
     MatchSuggestion,
@@ -275,25 +274,3 @@ def staff_move(
     if new not in (S.NO_RESPONSE, S.CANCELLED, S.COMPLETED):
         raise InvalidTransition(new.value)
     return move(actor, get(actor, introduction_id), new, now)
-
-
-def company_contact(intro: Introduction) -> Contact | None:
-    """Whom the company side of an introduction is: the offer's contact, else the first."""
-    offer = intro.offer
-    if offer.contact is not None:
-        return offer.contact
-    contacts = offer.organisation.contacts
-    return contacts[0] if contacts else None
-
-
-def school_user(intro: Introduction) -> User | None:
-    """Whom the school side is: who asked, who wrote the request, else a coordinator."""
-    for user in (intro.requested_by, intro.school_request.created_by):
-        if user is not None and user.role is Role.COORDINATOR:
-            return user
-    return db.session.scalar(
-        sa.select(User)
-        .where(User.school_id == intro.school_request.school_id, User.is_active.is_(True))
-        .order_by(User.id)
-        .limit(1)
-    )

@@ -26,9 +26,8 @@ from onderwijsplatform.services.errors import NotFound
 from onderwijsplatform.services.introductions import (
     _in_region,
     check_id,
-    company_contact,
-    school_user,
 )
+from onderwijsplatform.services.parties import company_contact, school_user
 
 LINK_LIFETIME = timedelta(days=60)
 

@@ -24,9 +24,11 @@ from onderwijsplatform.models import (
     Token,
     TokenPurpose,
 )
-from onderwijsplatform.services import intake, suggestions
+from onderwijsplatform.services import suggestions
+from onderwijsplatform.services.contributions import ContributionData, apply_contribution
 from onderwijsplatform.services.errors import InvalidToken, InvalidTransition, NotFound
 from onderwijsplatform.services.matching import school_year_of
+from onderwijsplatform.services.organisations import delete_organisation
 
 LINK_LIFETIME = timedelta(days=14)
 ANONYMISED = "[verwijderd]"
@@ -160,7 +162,7 @@ def offer_of(organisation_id: int, offer_id: int) -> Offer:
     return offer
 
 
-def update_offer(organisation_id: int, offer_id: int, data: intake.ContributionData) -> Offer:
+def update_offer(organisation_id: int, offer_id: int, data: ContributionData) -> Offer:
     """Change an offer's contents; an ACTIVE offer stays active and is re-matched.
 
     Raises NotFound, or InvalidTransition for a withdrawn or rejected offer.
@@ -168,16 +170,14 @@ def update_offer(organisation_id: int, offer_id: int, data: intake.ContributionD
     offer = offer_of(organisation_id, offer_id)
     if offer.status not in EDITABLE:
         raise InvalidTransition(offer.status.value)
-    intake.apply_contribution(offer, data)
+    apply_contribution(offer, data)
     db.session.flush()
     if offer.status == OfferStatus.ACTIVE:
         suggestions.on_offer_changed()
     return offer
 
 
-def add_offer(
-    organisation_id: int, contact: Contact, data: intake.ContributionData, *, now
-) -> Offer:
+def add_offer(organisation_id: int, contact: Contact, data: ContributionData, *, now) -> Offer:
     """A new contribution; staff review it first (UNCONFIRMED while the intake is)."""
     organisation = db.session.get(Organisation, organisation_id)
     if organisation is None:
@@ -193,7 +193,7 @@ def add_offer(
         lat=organisation.lat,
         lon=organisation.lon,
     )
-    intake.apply_contribution(offer, data)
+    apply_contribution(offer, data)
     db.session.add(offer)
     db.session.flush()
     return offer
@@ -335,7 +335,7 @@ def erase(organisation_id: int, *, now: datetime) -> bool:
     if organisation is None:
         raise NotFound()
     if not _has_history(organisation_id):
-        intake.delete_organisation(organisation_id)
+        delete_organisation(organisation_id)
         return False
     addresses = [c.email for c in organisation.contacts]
     db.session.execute(sa.delete(OutboxEmail).where(OutboxEmail.to_addr.in_(addresses)))

@@ -10,7 +10,7 @@ from onderwijsplatform.extensions import db
 from onderwijsplatform.forms.staff import ActionForm, AgreeDateForm, ReasonForm
 from onderwijsplatform.identity.roles import staff_required
 from onderwijsplatform.models import IntroductionState, utcnow
-from onderwijsplatform.services import introductions
+from onderwijsplatform.services import introductions, parties
 from onderwijsplatform.services.errors import InvalidTransition, NotFound, ValidationFailed
 from onderwijsplatform.views.staff import bp
 
@@ -47,8 +47,8 @@ def _render_detail(intro, status=200, decline=None, agree=None):
         "staff/introduction.html",
         intro=intro,
         suggestion=item.suggestion if item else None,
-        contact=introductions.company_contact(intro),
-        coordinator=introductions.school_user(intro),
+        contact=parties.company_contact(intro),
+        coordinator=parties.school_user(intro),
         action=ActionForm(formdata=None),
         decline=decline or ReasonForm(formdata=None),
         agree=agree or AgreeDateForm(formdata=None),
