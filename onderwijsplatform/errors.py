@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from onderwijsplatform.extensions import db
+from onderwijsplatform.services.errors import NotFound
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +27,11 @@ def handle_http(error: HTTPException):
     return _render(code)
 
 
+def handle_not_found(error: NotFound):
+    # A service's NotFound (missing, foreign or out-of-range id) is the 404 page.
+    return _render(404)
+
+
 def handle_csrf(error: CSRFError):
     return render_template("errors/400.html", csrf=True), 400
 
@@ -39,5 +45,6 @@ def handle_unexpected(error: Exception):
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf)
+    app.register_error_handler(NotFound, handle_not_found)
     app.register_error_handler(HTTPException, handle_http)
     app.register_error_handler(Exception, handle_unexpected)

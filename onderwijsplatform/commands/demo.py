@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from onderwijsplatform.extensions import db
+from onderwijsplatform.transaction import unit_of_work
 
 
 @click.command("seed-demo")
@@ -19,8 +19,8 @@ def seed_demo_command(if_empty: bool) -> None:
         click.echo("Database is not empty: demo data left as it is.")
     else:
         result = demo.seed()
-        report = suggestions.refresh_all()
-        db.session.commit()
+        with unit_of_work():
+            report = suggestions.refresh_all()
         click.echo(result.summary())
         click.echo(report.summary())
     for line in demo.login_lines():
@@ -34,9 +34,11 @@ def _print_staff_enrolment(demo) -> None:
     from onderwijsplatform.links import external_url
     from onderwijsplatform.models import utcnow
 
-    for user in demo.staff_without_second_factor():
-        invitation = staff_accounts.enrol_link(user.email, now=utcnow())
-        url = external_url("auth.enrol", token=invitation.raw_token)
-        click.echo(f"First staff sign-in ({user.email}): set a password and a second factor at")
-        click.echo(f"  {url}")
-    db.session.commit()
+    with unit_of_work():
+        links = [
+            (user.email, staff_accounts.enrol_link(user.email, now=utcnow()).raw_token)
+            for user in demo.staff_without_second_factor()
+        ]
+    for email, token in links:
+        click.echo(f"First staff sign-in ({email}): set a password and a second factor at")
+        click.echo(f"  {external_url('auth.enrol', token=token)}")

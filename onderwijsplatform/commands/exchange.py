@@ -11,9 +11,9 @@ from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
 from matching.exchange import ExchangeError, load_offers, load_requests, write_json
-from onderwijsplatform.extensions import db
 from onderwijsplatform.models import OfferStatus, RequestStatus
 from onderwijsplatform.services import exchange_files
+from onderwijsplatform.transaction import unit_of_work
 
 
 def _fail(message: str) -> None:
@@ -44,37 +44,32 @@ def import_data_command(
     if not offers_path and not requests_path:
         _fail("import-data: give --offers FILE and/or --requests FILE")
     try:
-        # Read and validate both files before touching the database.
-        offers = requests = None
-        if offers_path:
-            _check_size(offers_path)
-            offers = load_offers(offers_path)
-        if requests_path:
-            _check_size(requests_path)
-            requests = load_requests(requests_path)
-        report = exchange_files.ImportReport()
-        region = exchange_files.choose_region(region_code, current_app.config["REGION_NAME"])
-        if offers is not None:
-            exchange_files.import_offers(offers, region=region, file=offers_path, report=report)
-        if requests is not None:
-            exchange_files.import_requests(
-                requests, region=region, file=requests_path, report=report
-            )
-        db.session.flush()
-        db.session.commit()
+        with unit_of_work():
+            # Read and validate both files before touching the database.
+            offers = requests = None
+            if offers_path:
+                _check_size(offers_path)
+                offers = load_offers(offers_path)
+            if requests_path:
+                _check_size(requests_path)
+                requests = load_requests(requests_path)
+            report = exchange_files.ImportReport()
+            region = exchange_files.choose_region(region_code, current_app.config["REGION_NAME"])
+            if offers is not None:
+                exchange_files.import_offers(offers, region=region, file=offers_path, report=report)
+            if requests is not None:
+                exchange_files.import_requests(
+                    requests, region=region, file=requests_path, report=report
+                )
     except ExchangeError as exc:
-        db.session.rollback()
         _fail(str(exc))
     except exchange_files.RegionNotFound as exc:
-        db.session.rollback()
         _fail(f"import-data: {exc}")
     except SQLAlchemyError as exc:
-        db.session.rollback()
         _fail(
             f"import-data: the database refused the import ({type(exc).__name__}); nothing written"
         )
     except (MemoryError, RecursionError) as exc:
-        db.session.rollback()
         _fail(f"import-data: input too large or too deep ({type(exc).__name__}); nothing written")
     click.echo(report.summary())
 

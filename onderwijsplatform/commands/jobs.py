@@ -5,15 +5,14 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from onderwijsplatform.extensions import db
+from onderwijsplatform.transaction import unit_of_work
 
 
 def _run(job, now) -> None:
     try:
-        summary = job.run(now)
-        db.session.commit()
+        with unit_of_work():
+            summary = job.run(now)
     except Exception as exc:
-        db.session.rollback()
         # One job failing must not stop the others; cron mails this line to the operator.
         click.echo(f"{job.name}: failed: {type(exc).__name__}: {exc}", err=True)
         raise SystemExit(1) from None

@@ -7,7 +7,7 @@ import time
 import click
 from flask.cli import with_appcontext
 
-from onderwijsplatform.extensions import db
+from onderwijsplatform.transaction import unit_of_work
 
 
 @click.group("matches")
@@ -22,6 +22,6 @@ def rebuild_command() -> None:
     from onderwijsplatform.services import suggestions
 
     started = time.perf_counter()
-    report = suggestions.refresh_all()
-    db.session.commit()
+    with unit_of_work():
+        report = suggestions.refresh_all()
     click.echo(f"{report.summary()} ({time.perf_counter() - started:.1f} s)")

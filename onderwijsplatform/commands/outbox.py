@@ -13,6 +13,7 @@ from flask.cli import with_appcontext
 from sqlalchemy.exc import DBAPIError
 
 from onderwijsplatform.extensions import db
+from onderwijsplatform.transaction import unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -129,10 +130,10 @@ def test_mail_command(address: str, language: str) -> None:
     from onderwijsplatform.mail import outbox, transport
 
     try:
-        row = outbox.enqueue_test_mail(address, language=language)
+        with unit_of_work():
+            row = outbox.enqueue_test_mail(address, language=language)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="ADDRESS") from exc
-    db.session.commit()
     if transport.sending_enabled():
         click.echo(f"Queued test message {row.id} to {row.to_addr}; run `flask outbox send`.")
     else:

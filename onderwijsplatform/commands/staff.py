@@ -5,11 +5,11 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from onderwijsplatform.extensions import db
 from onderwijsplatform.identity import staff_accounts
 from onderwijsplatform.links import external_url
 from onderwijsplatform.models import utcnow
 from onderwijsplatform.services.errors import NotFound, ValidationFailed
+from onderwijsplatform.transaction import unit_of_work
 
 
 @click.group("staff", help="Staff accounts: create them and send enrolment links.")
@@ -34,13 +34,12 @@ def _print_link(invitation) -> None:
 def create_command(email: str, name: str | None, admin: bool, region_code: str | None) -> None:
     """Create a staff user without a password and print a one-time enrolment link."""
     try:
-        invitation = staff_accounts.create_staff(
-            email, name=name, admin=admin, region_code=region_code, now=utcnow()
-        )
+        with unit_of_work():
+            invitation = staff_accounts.create_staff(
+                email, name=name, admin=admin, region_code=region_code, now=utcnow()
+            )
     except ValidationFailed as exc:
-        db.session.rollback()
         raise click.ClickException(exc.message) from None
-    db.session.commit()
     _print_link(invitation)
 
 
@@ -50,8 +49,8 @@ def create_command(email: str, name: str | None, admin: bool, region_code: str |
 def enrol_link_command(email: str) -> None:
     """Print a fresh enrolment link (new password and authenticator) for a staff user."""
     try:
-        invitation = staff_accounts.enrol_link(email, now=utcnow())
+        with unit_of_work():
+            invitation = staff_accounts.enrol_link(email, now=utcnow())
     except NotFound:
         raise click.ClickException(f"no staff user with address {email}") from None
-    db.session.commit()
     _print_link(invitation)

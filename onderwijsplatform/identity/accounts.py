@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from onderwijsplatform import scope
 from onderwijsplatform.extensions import db
 from onderwijsplatform.identity import tokens
 from onderwijsplatform.identity.passwords import hash_password, verify_password
@@ -21,7 +22,7 @@ from onderwijsplatform.models import (
     utcnow,
 )
 from onderwijsplatform.models.users import new_session_token
-from onderwijsplatform.services.errors import InvalidToken, NotFound, ValidationFailed
+from onderwijsplatform.services.errors import InvalidToken, ValidationFailed
 
 INVITE_LIFETIME = timedelta(days=7)
 RESET_LIFETIME = timedelta(hours=1)
@@ -35,10 +36,8 @@ def schools_for_staff(staff: User) -> list[Organisation]:
     return list(
         db.session.scalars(
             sa.select(Organisation)
-            .where(
-                Organisation.region_id == staff.region_id,
-                Organisation.type == OrganisationType.SCHOOL,
-            )
+            .where(scope.visible(staff, Organisation))
+            .where(Organisation.type == OrganisationType.SCHOOL)
             .order_by(Organisation.name)
         )
     )
@@ -49,7 +48,7 @@ def coordinators_for_staff(staff: User) -> list[User]:
     return list(
         db.session.scalars(
             sa.select(User)
-            .where(User.region_id == staff.region_id, User.role == Role.COORDINATOR)
+            .where(scope.visible(staff, User), User.role == Role.COORDINATOR)
             .order_by(User.id.desc())
         )
     )
@@ -76,13 +75,7 @@ def invite(
     the address already belongs to another account.
     """
     now = now or utcnow()
-    school = db.session.get(Organisation, school_id)
-    if (
-        school is None
-        or school.region_id != staff.region_id
-        or (school.type != OrganisationType.SCHOOL)
-    ):
-        raise NotFound()
+    school = scope.get(staff, Organisation, school_id, Organisation.type == OrganisationType.SCHOOL)
     user = find_by_email(email)
     if user is not None and (user.school_id != school.id or user.password_hash is not None):
         raise ValidationFailed("email", "email_taken")

@@ -7,19 +7,15 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from onderwijsplatform import scope
 from onderwijsplatform.extensions import db
 from onderwijsplatform.models import (
-    Contact,
-    Organisation,
     OutboxEmail,
     OutboxStatus,
-    Role,
     User,
     utcnow,
 )
-from onderwijsplatform.services.errors import InvalidTransition, NotFound
-
-MAX_ID = 2**31 - 1  # the id column is a 32-bit integer
+from onderwijsplatform.services.errors import InvalidTransition
 
 # The staff view's filters; "pending" includes messages a worker is sending right now.
 STATUS_FILTERS: dict[str, tuple[OutboxStatus, ...]] = {
@@ -27,19 +23,6 @@ STATUS_FILTERS: dict[str, tuple[OutboxStatus, ...]] = {
     "sent": (OutboxStatus.SENT,),
     "failed": (OutboxStatus.FAILED,),
 }
-
-
-def visible_to(actor: User | None) -> sa.ColumnElement[bool]:
-    """Staff read only mail to people of their own region (AC-02); admins read all of it."""
-    if actor is None or actor.role is Role.ADMIN:
-        return sa.true()
-    contacts = (
-        sa.select(Contact.email)
-        .join(Organisation, Contact.organisation_id == Organisation.id)
-        .where(Organisation.region_id == actor.region_id)
-    )
-    users = sa.select(User.email).where(User.region_id == actor.region_id)
-    return sa.or_(OutboxEmail.to_addr.in_(contacts), OutboxEmail.to_addr.in_(users))
 
 
 def retry(
@@ -70,14 +53,7 @@ def backlog() -> int:
 
 def get_message(message_id: int, *, actor: User | None = None) -> OutboxEmail:
     """One outbox row that ``actor`` may see; raises NotFound otherwise."""
-    if not 0 < message_id <= MAX_ID:
-        # PostgreSQL would refuse an id beyond its integer range with an error, not a miss.
-        raise NotFound()
-    row = db.session.scalar(
-        sa.select(OutboxEmail).where(OutboxEmail.id == message_id, visible_to(actor))
-    )
-    if row is None:
-        raise NotFound()
+    row = scope.get(actor, OutboxEmail, message_id)
     return row
 
 
@@ -99,7 +75,7 @@ def overview(
 
     With ``actor`` only the mail that staff member may read is listed and counted.
     """
-    allowed = visible_to(actor)
+    allowed = scope.visible(actor, OutboxEmail)
     counts = dict.fromkeys(STATUS_FILTERS, 0)
     for state, number in db.session.execute(
         sa.select(OutboxEmail.status, sa.func.count()).where(allowed).group_by(OutboxEmail.status)

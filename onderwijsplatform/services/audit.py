@@ -7,8 +7,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from onderwijsplatform import scope
 from onderwijsplatform.extensions import db
-from onderwijsplatform.models import AuditEvent, Role, User
+from onderwijsplatform.models import AuditEvent, User
 
 
 def record(
@@ -32,7 +33,9 @@ def record(
 
 def recent(actor: User, *, limit: int = 200) -> list[AuditEvent]:
     """The newest entries the actor may see: their region's, or all for an admin."""
-    query = sa.select(AuditEvent).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
-    if actor.role is not Role.ADMIN:
-        query = query.where(AuditEvent.region_id == actor.region_id)
+    query = (
+        sa.select(AuditEvent)
+        .where(scope.visible(actor, AuditEvent))
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+    )
     return list(db.session.scalars(query.limit(limit)))

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time
 import sqlalchemy as sa
 
 from matching import vocabulary
+from onderwijsplatform import scope
 from onderwijsplatform.extensions import db
 from onderwijsplatform.models import (
     Introduction,
@@ -19,7 +20,6 @@ from onderwijsplatform.models import (
     Organisation,
     OrganisationStatus,
     OrganisationType,
-    Role,
     SchoolRequest,
     User,
 )
@@ -74,20 +74,19 @@ def figures(actor: User, year: str, f: Filters) -> Figures:
     """Count what happened in the actor's region in ``year`` (filters applied in Python:
     a region holds hundreds of rows, not millions)."""
     start, end = school_year_bounds(year)
-    region = None if actor.role is Role.ADMIN else actor.region_id
     result = Figures()
     offers = db.session.scalars(
         sa.select(Offer)
         .join(Organisation)
         .where(Offer.status == OfferStatus.ACTIVE)
-        .where(sa.true() if region is None else Organisation.region_id == region)
+        .where(scope.visible(actor, Organisation))
     ).all()
     result.offers = sum(1 for o in offers if _matches(f, o, None))
     requests = db.session.scalars(
         sa.select(SchoolRequest)
         .join(Organisation)
         .where(_in(SchoolRequest.created_at, start, end))
-        .where(sa.true() if region is None else Organisation.region_id == region)
+        .where(scope.visible(actor, Organisation))
     ).all()
     request_ids = {r.id for r in requests if _matches(f, None, r)}
     result.requests = len(request_ids)
@@ -140,9 +139,9 @@ def vocabulary_labels(name: str, lang: str) -> dict[str, str]:
 
 def organisation_choices(actor: User, kind: OrganisationType) -> list[tuple[int, str]]:
     """(id, name) of the active schools or companies the actor may filter on, by name."""
-    stmt = sa.select(Organisation.id, Organisation.name).where(
-        Organisation.type == kind, Organisation.status == OrganisationStatus.ACTIVE
+    stmt = (
+        sa.select(Organisation.id, Organisation.name)
+        .where(Organisation.type == kind, Organisation.status == OrganisationStatus.ACTIVE)
+        .where(scope.visible(actor, Organisation))
     )
-    if actor.role is not Role.ADMIN:
-        stmt = stmt.where(Organisation.region_id == actor.region_id)
     return [(row.id, row.name) for row in db.session.execute(stmt.order_by(Organisation.name))]

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from onderwijsplatform import scope
 from onderwijsplatform.extensions import db
 from onderwijsplatform.models import (
     Introduction,
@@ -21,7 +22,7 @@ from onderwijsplatform.models import (
     utcnow,
 )
 from onderwijsplatform.services import suggestions
-from onderwijsplatform.services.errors import InvalidTransition, NotFound
+from onderwijsplatform.services.errors import InvalidTransition
 
 DISMISS_REASONS = ("te_ver", "doelgroep", "thema", "periode", "al_contact", "anders")
 
@@ -48,10 +49,7 @@ def visible(request: SchoolRequest, chosen: SuggestionFilter) -> list[MatchSugge
 
 def get_suggestion(request: SchoolRequest, suggestion_id: int) -> MatchSuggestion:
     """One suggestion of this request; NotFound for a missing or foreign one."""
-    row = db.session.get(MatchSuggestion, suggestion_id) if 0 < suggestion_id < 2**31 else None
-    if row is None or row.request_id != request.id:
-        raise NotFound()
-    return row
+    return scope.load(MatchSuggestion, suggestion_id, MatchSuggestion.request_id == request.id)
 
 
 def request_introduction(

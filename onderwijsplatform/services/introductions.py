@@ -8,6 +8,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from onderwijsplatform import scope
 from onderwijsplatform.extensions import db
 from onderwijsplatform.models import (
     Introduction,
@@ -15,24 +16,14 @@ from onderwijsplatform.models import (
     MatchSuggestion,
     Offer,
     Organisation,
-    Role,
     SchoolRequest,
     SuggestionState,
     User,
 )
 from onderwijsplatform.services import audit, intro_mail
-from onderwijsplatform.services.errors import InvalidTransition, NotFound, ValidationFailed
+from onderwijsplatform.services.errors import InvalidTransition, ValidationFailed
 
 S = IntroductionState
-
-
-INT4_MAX = 2**31 - 1
-
-
-def check_id(value: int) -> None:
-    """Ids beyond PostgreSQL's integer range cannot exist: NotFound, not a DataError."""
-    if not 0 < value <= INT4_MAX:
-        raise NotFound()
 
 
 class AlreadyDecided(InvalidTransition):
@@ -44,24 +35,9 @@ class AlreadyDecided(InvalidTransition):
         self.by = by
 
 
-def _in_region(actor: User):
-    """A WHERE clause limiting introductions to the actor's region (none for admins)."""
-    if actor.role is Role.ADMIN:
-        return sa.true()
-    school_ids = sa.select(Organisation.id).where(Organisation.region_id == actor.region_id)
-    request_ids = sa.select(SchoolRequest.id).where(SchoolRequest.school_id.in_(school_ids))
-    return Introduction.request_id.in_(request_ids)
-
-
 def get(actor: User, introduction_id: int) -> Introduction:
     """One introduction the actor may see; raises NotFound for a foreign or missing id."""
-    check_id(introduction_id)
-    intro = db.session.scalar(
-        sa.select(Introduction).where(Introduction.id == introduction_id, _in_region(actor))
-    )
-    if intro is None:
-        raise NotFound()
-    return intro
+    return scope.get(actor, Introduction, introduction_id)
 
 
 @dataclass(frozen=True)
@@ -83,7 +59,7 @@ def listing(actor: User, states: tuple[IntroductionState, ...]) -> list[QueueIte
     """Introductions in ``states`` in the actor's region, oldest first, with their scores."""
     intros = db.session.scalars(
         sa.select(Introduction)
-        .where(Introduction.state.in_(states), _in_region(actor))
+        .where(Introduction.state.in_(states), scope.visible(actor, Introduction))
         .options(*_PAIR_LOADS)
         .order_by(Introduction.created_at, Introduction.id)
     ).all()
@@ -104,7 +80,9 @@ def needs_attention(actor: User) -> list[Introduction]:
     return list(
         db.session.scalars(
             sa.select(Introduction)
-            .where(Introduction.needs_attention_since.is_not(None), _in_region(actor))
+            .where(
+                Introduction.needs_attention_since.is_not(None), scope.visible(actor, Introduction)
+            )
             .where(Introduction.state == S.APPROVED)
             .options(*_PAIR_LOADS)
             .order_by(Introduction.needs_attention_since)
@@ -162,13 +140,7 @@ def propose(actor: User, suggestion_id: int, now: datetime) -> Introduction:
 
     Raises NotFound for a foreign suggestion, InvalidTransition when the pair exists.
     """
-    check_id(suggestion_id)
-    suggestion = db.session.get(MatchSuggestion, suggestion_id)
-    if suggestion is None or (
-        actor.role is not Role.ADMIN
-        and suggestion.school_request.school.region_id != actor.region_id
-    ):
-        raise NotFound()
+    suggestion = scope.get(actor, MatchSuggestion, suggestion_id)
     exists = db.session.scalar(
         sa.select(Introduction.id).where(
             Introduction.request_id == suggestion.request_id,
@@ -203,6 +175,7 @@ def suggestions_for_proposal(actor: User, limit: int = 30) -> list[MatchSuggesti
         .join(SchoolRequest, SchoolRequest.id == MatchSuggestion.request_id)
         .join(Organisation, Organisation.id == SchoolRequest.school_id)
         .where(MatchSuggestion.state == SuggestionState.SUGGESTED, ~sa.exists(taken))
+        .where(scope.visible(actor, Organisation))
         .options(
             selectinload(MatchSuggestion.school_request).selectinload(SchoolRequest.school),
             selectinload(MatchSuggestion.offer).selectinload(Offer.organisation),
@@ -210,8 +183,6 @@ def suggestions_for_proposal(actor: User, limit: int = 30) -> list[MatchSuggesti
         .order_by(MatchSuggestion.score.desc(), MatchSuggestion.id)
         .limit(limit)
     )
-    if actor.role is not Role.ADMIN:
-        query = query.where(Organisation.region_id == actor.region_id)
     return list(db.session.scalars(query))
 
 

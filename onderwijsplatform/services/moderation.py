@@ -7,6 +7,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from onderwijsplatform import scope
 from onderwijsplatform.extensions import db
 from onderwijsplatform.mail import outbox
 from onderwijsplatform.models import (
@@ -16,12 +17,10 @@ from onderwijsplatform.models import (
     OfferStatus,
     Organisation,
     OrganisationStatus,
-    Role,
     User,
 )
 from onderwijsplatform.services import audit, suggestions
 from onderwijsplatform.services.errors import InvalidTransition, NotFound, ValidationFailed
-from onderwijsplatform.services.introductions import check_id
 
 PENDING = OrganisationStatus.PENDING_REVIEW
 
@@ -35,19 +34,9 @@ class QueueEntry:
     flags: list[tuple[DuplicateFlag, Organisation]]
 
 
-def _region_ok(actor: User, organisation: Organisation | None) -> bool:
-    return organisation is not None and (
-        actor.role is Role.ADMIN or organisation.region_id == actor.region_id
-    )
-
-
 def get_organisation(actor: User, organisation_id: int) -> Organisation:
     """An organisation in the actor's region; raises NotFound otherwise."""
-    check_id(organisation_id)
-    organisation = db.session.get(Organisation, organisation_id)
-    if not _region_ok(actor, organisation):
-        raise NotFound()
-    return organisation
+    return scope.get(actor, Organisation, organisation_id)
 
 
 def queue(actor: User) -> list[QueueEntry]:
@@ -68,8 +57,7 @@ def queue(actor: User) -> list[QueueEntry]:
         )
         .order_by(Organisation.created_at, Organisation.id)
     )
-    if actor.role is not Role.ADMIN:
-        query = query.where(Organisation.region_id == actor.region_id)
+    query = query.where(scope.visible(actor, Organisation))
     entries = []
     for organisation in db.session.scalars(query):
         offers = db.session.scalars(
@@ -186,10 +174,12 @@ def merge(actor: User, organisation_id: int, into_id: int, now: datetime) -> Org
     organisation = get_organisation(actor, organisation_id)
     if organisation.status is not PENDING:
         raise InvalidTransition(organisation.status.value)
-    target = db.session.get(Organisation, into_id) if 0 < into_id < 2**31 else None
+    try:
+        target = scope.get(actor, Organisation, into_id)
+    except NotFound:
+        raise ValidationFailed("into", "bad_target") from None
     if (
-        target is None
-        or target.id == organisation.id
+        target.id == organisation.id
         or target.region_id != organisation.region_id
         or target.type != organisation.type
         or target.status is not OrganisationStatus.ACTIVE

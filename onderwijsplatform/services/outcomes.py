@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from onderwijsplatform import scope
 from onderwijsplatform.extensions import db
 from onderwijsplatform.identity import tokens
 from onderwijsplatform.links import external_url
@@ -23,10 +24,6 @@ from onderwijsplatform.models import (
 )
 from onderwijsplatform.services import audit
 from onderwijsplatform.services.errors import NotFound
-from onderwijsplatform.services.introductions import (
-    _in_region,
-    check_id,
-)
 from onderwijsplatform.services.parties import company_contact, school_user
 
 LINK_LIFETIME = timedelta(days=60)
@@ -125,23 +122,14 @@ def _plain(value):
 
 def get(actor: User, outcome_id: int) -> Outcome:
     """One ledger entry in the actor's region; raises NotFound."""
-    check_id(outcome_id)
-    outcome = db.session.scalar(
-        sa.select(Outcome)
-        .join(Introduction, Introduction.id == Outcome.introduction_id)
-        .where(Outcome.id == outcome_id, _in_region(actor))
-    )
-    if outcome is None:
-        raise NotFound()
-    return outcome
+    return scope.get(actor, Outcome, outcome_id)
 
 
 def ledger(actor: User, start: date | None = None, end: date | None = None) -> list[Outcome]:
     """Ledger entries of the actor's region (admins: all), newest activity first."""
     query = (
         sa.select(Outcome)
-        .join(Introduction, Introduction.id == Outcome.introduction_id)
-        .where(_in_region(actor))
+        .where(scope.visible(actor, Outcome))
         .order_by(Outcome.activity_date.desc().nulls_last(), Outcome.id.desc())
     )
     if start is not None:

@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from onderwijsplatform import scope
 from onderwijsplatform.extensions import db
 from onderwijsplatform.models import (
     Organisation,
@@ -16,7 +17,7 @@ from onderwijsplatform.models import (
     utcnow,
 )
 from onderwijsplatform.services import suggestions
-from onderwijsplatform.services.errors import InvalidTransition, NotFound, ValidationFailed
+from onderwijsplatform.services.errors import InvalidTransition, ValidationFailed
 from onderwijsplatform.services.matching import school_year_of
 
 FIELDS = (
@@ -46,10 +47,7 @@ def for_school(school_id: int) -> list[SchoolRequest]:
 
 def get(school_id: int, request_id: int) -> SchoolRequest:
     """One request of this school; NotFound for a missing or foreign one (both 404)."""
-    request = db.session.get(SchoolRequest, request_id) if 0 < request_id < 2**31 else None
-    if request is None or request.school_id != school_id:
-        raise NotFound()
-    return request
+    return scope.load(SchoolRequest, request_id, SchoolRequest.school_id == school_id)
 
 
 def _apply(request: SchoolRequest, school: Organisation, values: dict[str, Any]) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from onderwijsplatform import scope
 from onderwijsplatform.extensions import db
 from onderwijsplatform.identity import tokens
 from onderwijsplatform.links import external_url
@@ -156,10 +157,7 @@ def offers_of(organisation_id: int) -> list[Offer]:
 
 def offer_of(organisation_id: int, offer_id: int) -> Offer:
     """One offer of the organisation; another organisation's offer is NotFound too."""
-    offer = db.session.get(Offer, offer_id) if 0 < offer_id < 2**31 else None
-    if offer is None or offer.organisation_id != organisation_id:
-        raise NotFound()
-    return offer
+    return scope.load(Offer, offer_id, Offer.organisation_id == organisation_id)
 
 
 def update_offer(organisation_id: int, offer_id: int, data: ContributionData) -> Offer:

@@ -6,7 +6,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from onderwijsplatform.extensions import db
 from onderwijsplatform.forms.coordinator_common import labels
 from onderwijsplatform.forms.requests import (
     DismissForm,
@@ -20,6 +19,7 @@ from onderwijsplatform.identity.roles import coordinator_required
 from onderwijsplatform.models import RequestStatus, SchoolRequest
 from onderwijsplatform.services import introduction_requests, school_profile, school_requests
 from onderwijsplatform.services.errors import InvalidTransition, NotFound, ValidationFailed
+from onderwijsplatform.transaction import unit_of_work
 
 bp = Blueprint("coordinator", __name__, url_prefix="/school")
 
@@ -54,15 +54,14 @@ def requests():
 
 def _save_request(form: RequestForm, existing: SchoolRequest | None):
     try:
-        if existing is None:
-            saved = school_requests.create(current_user, form.values())
-        else:
-            saved = school_requests.update(existing, form.values())
+        with unit_of_work():
+            if existing is None:
+                saved = school_requests.create(current_user, form.values())
+            else:
+                saved = school_requests.update(existing, form.values())
     except ValidationFailed:
-        db.session.rollback()
         flash(_("Vul eerst de plaats van uw school in bij het schoolprofiel."), "error")
         return None
-    db.session.commit()
     return saved
 
 
@@ -81,7 +80,7 @@ def new_request():
     return render_template("coordinator/request_form.html", form=form, existing=None)
 
 
-@bp.route("/hulpvragen/<int:request_id>/wijzigen", methods=["GET", "POST"])
+@bp.route("/hulpvragen/<id:request_id>/wijzigen", methods=["GET", "POST"])
 @coordinator_required
 def edit_request(request_id: int):
     existing = _own_request(request_id)
@@ -111,41 +110,40 @@ def edit_request(request_id: int):
 def _change_status(request_id: int, status: RequestStatus, message: str):
     row = _own_request(request_id)
     try:
-        school_requests.set_status(row, status)
+        with unit_of_work():
+            school_requests.set_status(row, status)
     except InvalidTransition:
         flash(_("Deze hulpvraag is al afgesloten."), "info")
         return redirect(url_for("coordinator.requests"))
-    db.session.commit()
     flash(message, "success")
     return redirect(url_for("coordinator.requests"))
 
 
-@bp.post("/hulpvragen/<int:request_id>/afsluiten")
+@bp.post("/hulpvragen/<id:request_id>/afsluiten")
 @coordinator_required
 def close_request(request_id: int):
     return _change_status(request_id, RequestStatus.CLOSED, _("De hulpvraag is afgesloten."))
 
 
-@bp.post("/hulpvragen/<int:request_id>/annuleren")
+@bp.post("/hulpvragen/<id:request_id>/annuleren")
 @coordinator_required
 def cancel_request(request_id: int):
     return _change_status(request_id, RequestStatus.CANCELLED, _("De hulpvraag is geannuleerd."))
 
 
-@bp.post("/hulpvragen/<int:request_id>/kopieren")
+@bp.post("/hulpvragen/<id:request_id>/kopieren")
 @coordinator_required
 def copy_request(request_id: int):
     row = _own_request(request_id)
     try:
-        copy = school_requests.copy_to_current_year(row, current_user)
+        with unit_of_work():
+            copy = school_requests.copy_to_current_year(row, current_user)
     except InvalidTransition:
         flash(_("Deze hulpvraag hoort al bij dit schooljaar."), "info")
         return redirect(url_for("coordinator.requests"))
     except ValidationFailed:
-        db.session.rollback()
         flash(_("Vul eerst de plaats van uw school in bij het schoolprofiel."), "error")
         return redirect(url_for("coordinator.requests"))
-    db.session.commit()
     flash(
         _("Gekopieerd naar dit schooljaar. Controleer de data en wijzig wat nodig is."), "success"
     )
@@ -177,7 +175,7 @@ def _suggestions_page(row: SchoolRequest, failed: dict | None = None, status: in
     ), status
 
 
-@bp.get("/hulpvragen/<int:request_id>")
+@bp.get("/hulpvragen/<id:request_id>")
 @coordinator_required
 def suggestions(request_id: int):
     return _suggestions_page(_own_request(request_id))
@@ -192,7 +190,7 @@ def _own_suggestion(request_id: int, suggestion_id: int):
         abort(404)
 
 
-@bp.post("/hulpvragen/<int:request_id>/suggesties/<int:suggestion_id>/introductie")
+@bp.post("/hulpvragen/<id:request_id>/suggesties/<id:suggestion_id>/introductie")
 @coordinator_required
 def ask_introduction(request_id: int, suggestion_id: int):
     row, suggestion = _own_suggestion(request_id, suggestion_id)
@@ -204,16 +202,16 @@ def ask_introduction(request_id: int, suggestion_id: int):
             422,
         )
     try:
-        introduction_requests.request_introduction(suggestion, current_user, form.message.data)
+        with unit_of_work():
+            introduction_requests.request_introduction(suggestion, current_user, form.message.data)
     except InvalidTransition:
         flash(_("Deze suggestie hebt u als niet passend gemarkeerd."), "info")
         return redirect(url_for("coordinator.suggestions", request_id=row.id))
-    db.session.commit()
     flash(_("Uw aanvraag voor een introductie is naar het regioteam gestuurd."), "success")
     return redirect(url_for("coordinator.introductions"))
 
 
-@bp.post("/hulpvragen/<int:request_id>/suggesties/<int:suggestion_id>/niet-passend")
+@bp.post("/hulpvragen/<id:request_id>/suggesties/<id:suggestion_id>/niet-passend")
 @coordinator_required
 def dismiss(request_id: int, suggestion_id: int):
     row, suggestion = _own_suggestion(request_id, suggestion_id)
@@ -230,11 +228,11 @@ def dismiss(request_id: int, suggestion_id: int):
             422,
         )
     try:
-        introduction_requests.dismiss(suggestion, form.reason.data, form.note.data)
+        with unit_of_work():
+            introduction_requests.dismiss(suggestion, form.reason.data, form.note.data)
     except InvalidTransition:
         flash(_("Voor deze suggestie is al een introductie aangevraagd."), "info")
         return redirect(url_for("coordinator.suggestions", request_id=row.id))
-    db.session.commit()
     flash(_("Genoteerd: deze suggestie komt niet meer terug."), "success")
     return redirect(url_for("coordinator.suggestions", request_id=row.id))
 
@@ -266,12 +264,11 @@ def profile():
         form.language.data = current_user.language
     elif form.validate_on_submit():
         try:
-            school_profile.update(current_user, form.values())
+            with unit_of_work():
+                school_profile.update(current_user, form.values())
         except ValidationFailed as error:
-            db.session.rollback()
             form[error.field].errors.append(_profile_message(error))
         else:
-            db.session.commit()
             flash(_("Het schoolprofiel is opgeslagen."), "success")
             return redirect(url_for("coordinator.profile"))
     return render_template("coordinator/profile.html", form=form)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from contextlib import suppress
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -12,7 +13,7 @@ from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import validate_csrf
 from wtforms.validators import ValidationError
 
-from onderwijsplatform.extensions import csrf, db, limiter
+from onderwijsplatform.extensions import csrf, limiter
 from onderwijsplatform.forms.intake import (
     MAX_CONTRIBUTIONS,
     IntakeForm,
@@ -25,6 +26,7 @@ from onderwijsplatform.identity import sessions
 from onderwijsplatform.models import utcnow
 from onderwijsplatform.services import intake
 from onderwijsplatform.services.errors import InvalidToken
+from onderwijsplatform.transaction import unit_of_work
 
 bp = Blueprint("intake", __name__, url_prefix="/bedrijven")
 
@@ -153,13 +155,11 @@ def form():
     submission = hashlib.sha256(
         f"{form.started.data}|{form.email.data}|{form.org_name.data}".encode()
     ).hexdigest()
-    try:
+    # The same filled-in form posted twice (double click, back button) is stored once.
+    with suppress(intake.DuplicateSubmission), unit_of_work():
         intake.submit(
             form.intake_data(language=current_locale(), submission=submission), now=utcnow()
         )
-        db.session.commit()
-    except intake.DuplicateSubmission:
-        db.session.rollback()
     return redirect(url_for("intake.thanks"))
 
 
@@ -180,10 +180,9 @@ def confirm(token: str):
             )
             response.headers["Referrer-Policy"] = "no-referrer"
             return response
-        contact = intake.confirm(token, now=now)
-        db.session.commit()
+        with unit_of_work():
+            contact = intake.confirm(token, now=now)
     except InvalidToken as exc:
-        db.session.rollback()
         return render_template("intake/link_invalid.html", expired=exc.expired), 404
     sessions.start_company_session(contact, now)
     return redirect(url_for("intake.confirmed"))

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_babel import gettext as _
 
-from onderwijsplatform.extensions import db
 from onderwijsplatform.forms.outcomes import OutcomeForm
 from onderwijsplatform.models import utcnow
 from onderwijsplatform.services import outcomes
 from onderwijsplatform.services.errors import InvalidToken, NotFound
+from onderwijsplatform.transaction import unit_of_work
 
 bp = Blueprint("outcomes", __name__, url_prefix="/terugkoppeling")
 
@@ -38,11 +38,10 @@ def report(token: str):
             comment=form.comment.data or None,
         )
         try:
-            outcomes.submit(token, data, now)
+            with unit_of_work():
+                outcomes.submit(token, data, now)
         except (InvalidToken, NotFound):
-            db.session.rollback()
             return render_template("outcomes/invalid.html"), 404
-        db.session.commit()
         return render_template("outcomes/thanks.html", message=_("Dank u wel!"))
     status = 422 if form.errors else 200
     return render_template("outcomes/form.html", form=form, intro=intro, side=side), status

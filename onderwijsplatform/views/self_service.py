@@ -20,7 +20,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from onderwijsplatform.extensions import db, limiter
+from onderwijsplatform.extensions import limiter
 from onderwijsplatform.forms.intake import MAX_CONTRIBUTIONS
 from onderwijsplatform.forms.self_service import (
     ConfirmForm,
@@ -33,6 +33,7 @@ from onderwijsplatform.identity import sessions
 from onderwijsplatform.models import OfferStatus, utcnow
 from onderwijsplatform.services import intake, self_service
 from onderwijsplatform.services.errors import InvalidToken, InvalidTransition, NotFound
+from onderwijsplatform.transaction import unit_of_work
 
 bp = Blueprint("self_service", __name__, url_prefix="/mijn-aanbod")
 
@@ -95,7 +96,7 @@ def index():
     )
 
 
-@bp.route("/aanbod/<int:offer_id>", methods=["GET", "POST"])
+@bp.route("/aanbod/<id:offer_id>", methods=["GET", "POST"])
 @scoped
 def edit_offer(offer_id: int):
     offer = _offer_or_404(offer_id)
@@ -103,8 +104,8 @@ def edit_offer(offer_id: int):
         abort(404)
     form = OfferForm(obj=None if request.method == "POST" else _form_values(offer))
     if form.validate_on_submit():
-        self_service.update_offer(g.org_id, offer.id, form.contribution_data())
-        db.session.commit()
+        with unit_of_work():
+            self_service.update_offer(g.org_id, offer.id, form.contribution_data())
         flash(_("Uw aanbod is bijgewerkt."), "success")
         return redirect(url_for("self_service.index"))
     return render_template("self_service/offer.html", form=form, offer=offer)
@@ -117,8 +118,8 @@ def add_offer():
     if form.validate_on_submit():
         if len(self_service.offers_of(g.org_id)) >= 10 * MAX_CONTRIBUTIONS:
             abort(429)
-        self_service.add_offer(g.org_id, g.self_contact, form.contribution_data(), now=utcnow())
-        db.session.commit()
+        with unit_of_work():
+            self_service.add_offer(g.org_id, g.self_contact, form.contribution_data(), now=utcnow())
         flash(
             _(
                 "Uw nieuwe aanbod is opgeslagen. "
@@ -130,17 +131,16 @@ def add_offer():
     return render_template("self_service/offer.html", form=form, offer=None)
 
 
-@bp.post("/aanbod/<int:offer_id>/status")
+@bp.post("/aanbod/<id:offer_id>/status")
 @scoped
 def change_status(offer_id: int):
     _offer_or_404(offer_id)
     try:
-        self_service.change_status(g.org_id, offer_id, request.form.get("action", ""))
+        with unit_of_work():
+            self_service.change_status(g.org_id, offer_id, request.form.get("action", ""))
     except InvalidTransition:
-        db.session.rollback()
         flash(_("Dat kan niet met dit aanbod in deze status."), "error")
         return redirect(url_for("self_service.index"))
-    db.session.commit()
     flash(_("De status van uw aanbod is aangepast."), "success")
     return redirect(url_for("self_service.index"))
 
@@ -151,14 +151,14 @@ def contact():
     contact = g.self_contact
     form = ContactForm(obj=contact)
     if form.validate_on_submit():
-        self_service.update_contact(
-            contact,
-            name=form.name.data,
-            role=form.role.data or None,
-            phone=form.phone.data,
-            language=form.language.data,
-        )
-        db.session.commit()
+        with unit_of_work():
+            self_service.update_contact(
+                contact,
+                name=form.name.data,
+                role=form.role.data or None,
+                phone=form.phone.data,
+                language=form.language.data,
+            )
         flash(_("Uw gegevens zijn bijgewerkt."), "success")
         return redirect(url_for("self_service.index"))
     return render_template("self_service/contact.html", form=form, contact=contact)
@@ -181,8 +181,8 @@ def export():
 def erase():
     form = ConfirmForm()
     if form.validate_on_submit():
-        anonymised = self_service.erase(g.org_id, now=utcnow())
-        db.session.commit()
+        with unit_of_work():
+            anonymised = self_service.erase(g.org_id, now=utcnow())
         sessions.end_company_session()
         return render_template("self_service/erased.html", anonymised=anonymised)
     return render_template("self_service/erase.html", form=form)
@@ -200,8 +200,8 @@ def sign_out():
 def request_link():
     form = LinkRequestForm()
     if form.validate_on_submit():
-        self_service.request_link(form.email.data, now=utcnow())
-        db.session.commit()
+        with unit_of_work():
+            self_service.request_link(form.email.data, now=utcnow())
         # Known or not: the same page, so the form reveals no addresses (AUTH-03).
         return redirect(url_for("self_service.link_sent"))
     return render_template("self_service/request_link.html", form=form)
@@ -225,10 +225,9 @@ def open_link(token: str):
             )
             response.headers["Referrer-Policy"] = "no-referrer"
             return response
-        contact = self_service.use_link(token, now=now)
-        db.session.commit()
+        with unit_of_work():
+            contact = self_service.use_link(token, now=now)
     except InvalidToken as exc:
-        db.session.rollback()
         return render_template("intake/link_invalid.html", expired=exc.expired), 404
     sessions.start_company_session(contact, now)
     return redirect(url_for("self_service.index"))

@@ -17,8 +17,8 @@ def _rules(app):
 
 
 def _fill(rule, values):
-    return rule.rule.replace("<int:request_id>", str(values["request_id"])).replace(
-        "<int:suggestion_id>", str(values["suggestion_id"])
+    return rule.rule.replace("<id:request_id>", str(values["request_id"])).replace(
+        "<id:suggestion_id>", str(values["suggestion_id"])
     )
 
 

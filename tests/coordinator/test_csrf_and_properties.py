@@ -22,8 +22,8 @@ def test_every_post_needs_csrf_and_get_on_post_only_is_405(signed_in, app, schoo
         if not rule.endpoint.startswith(ENDPOINTS) or "POST" not in rule.methods:
             continue
         path = (
-            rule.rule.replace("<int:request_id>", str(row.id))
-            .replace("<int:suggestion_id>", "1")
+            rule.rule.replace("<id:request_id>", str(row.id))
+            .replace("<id:suggestion_id>", "1")
             .replace("<token>", "x")
         )
         assert signed_in.post(path, data={}).status_code == 400, rule.rule

@@ -14,13 +14,14 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
-from onderwijsplatform.extensions import db, limiter
+from onderwijsplatform.extensions import limiter
 from onderwijsplatform.forms.auth import ConfirmForm, EmailOnlyForm, LoginForm, SetPasswordForm
 from onderwijsplatform.forms.coordinator_common import normalise_email
 from onderwijsplatform.identity import accounts, sessions
 from onderwijsplatform.models import Role, TokenPurpose, User
 from onderwijsplatform.security import is_safe_next
 from onderwijsplatform.services.errors import InvalidToken
+from onderwijsplatform.transaction import unit_of_work
 from onderwijsplatform.views.auth import bp
 
 TOKEN_MAX = 100
@@ -74,8 +75,8 @@ def login():
         elif user.is_staff:
             return _second_factor(user)
         else:
-            accounts.record_login(user)
-            db.session.commit()
+            with unit_of_work():
+                accounts.record_login(user)
             sessions.start(user)
             target = form.next.data
             return redirect(target if is_safe_next(target) else _default_target(user))
@@ -98,8 +99,8 @@ def _second_factor(user: User):
 @bp.post("/uitloggen")
 def logout():
     if current_user.is_authenticated:
-        accounts.sign_out(current_user._get_current_object())
-        db.session.commit()
+        with unit_of_work():
+            accounts.sign_out(current_user._get_current_object())
     sessions.end()
     flash(_("U bent uitgelogd."), "success")
     return redirect(url_for("auth.login"))
@@ -108,8 +109,8 @@ def logout():
 def _link_request(template: str, send) -> object:
     form = EmailOnlyForm()
     if form.validate_on_submit():
-        send(form.email.data)
-        db.session.commit()
+        with unit_of_work():
+            send(form.email.data)
         # The same page for known and unknown addresses (AUTH-03).
         return render_template("auth/link_sent.html")
     return render_template(template, form=form)
@@ -147,11 +148,10 @@ def _set_password_page(purpose: TokenPurpose, token: str, template: str, sign_in
     form = SetPasswordForm()
     if form.validate_on_submit():
         try:
-            user = accounts.set_password_with_link(purpose, token, form.password.data)
+            with unit_of_work():
+                user = accounts.set_password_with_link(purpose, token, form.password.data)
         except InvalidToken:
-            db.session.rollback()
             return _token_page("auth/link_invalid.html"), 404
-        db.session.commit()
         if sign_in and not user.is_staff:
             sessions.start(user)
             flash(_("Welkom! Uw wachtwoord is ingesteld."), "success")
@@ -182,11 +182,10 @@ def login_link(token: str):
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            user = accounts.use_login_link(token)
+            with unit_of_work():
+                user = accounts.use_login_link(token)
         except InvalidToken:
-            db.session.rollback()
             return _token_page("auth/link_invalid.html"), 404
-        db.session.commit()
         sessions.start(user)
         return redirect(_default_target(user))
     return _token_page("auth/login_link.html", form=form, user=user)

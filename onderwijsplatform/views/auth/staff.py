@@ -13,12 +13,13 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from onderwijsplatform.extensions import db, limiter
+from onderwijsplatform.extensions import limiter
 from onderwijsplatform.forms.staff import EnrolForm, SecondFactorForm
 from onderwijsplatform.identity import sessions, staff_accounts, totp
 from onderwijsplatform.models import utcnow
 from onderwijsplatform.security import is_safe_next
 from onderwijsplatform.services.errors import InvalidToken, NotFound, ValidationFailed
+from onderwijsplatform.transaction import unit_of_work
 from onderwijsplatform.views.auth import bp
 
 
@@ -34,12 +35,13 @@ def second_factor():
         return redirect(url_for("auth.login"))
     form = SecondFactorForm()
     if form.validate_on_submit():
-        if staff_accounts.second_factor(user, form.code.data, now):
-            db.session.commit()
+        # A used-up code stays used, whether it passed or not.
+        with unit_of_work():
+            passed = staff_accounts.second_factor(user, form.code.data, now)
+        if passed:
             target = request.args.get("next")
             sessions.start(user, now)
             return redirect(target if is_safe_next(target) else url_for("staff.dashboard"))
-        db.session.commit()  # a used-up code stays used
         form.code.errors.append(_("Deze code klopt niet of is al gebruikt."))
     return render_template("auth/second_factor.html", form=form), (422 if form.errors else 200)
 
@@ -66,20 +68,18 @@ def enrol(token: str):
     form = EnrolForm()
     if form.validate_on_submit():
         try:
-            user, codes = staff_accounts.complete_enrolment(
-                token, password=form.password.data, secret=secret, code=form.code.data, now=now
-            )
+            with unit_of_work():
+                user, codes = staff_accounts.complete_enrolment(
+                    token, password=form.password.data, secret=secret, code=form.code.data, now=now
+                )
         except ValidationFailed as exc:
-            db.session.rollback()
             if exc.field == "code":
                 form.code.errors.append(_("Deze code klopt niet. Probeer de nieuwste code."))
             else:
                 form.password.errors.append(_("Gebruik 8 tot 128 tekens (15 of meer is beter)."))
         except InvalidToken:
-            db.session.rollback()
             abort(404)
         else:
-            db.session.commit()
             sessions.start(user, now)
             return render_template("auth/recovery_codes.html", codes=codes)
     uri = totp.provisioning_uri(user.email, secret)

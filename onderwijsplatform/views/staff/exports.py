@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Response, abort
 from flask_login import current_user
 
-from onderwijsplatform.extensions import db
 from onderwijsplatform.identity.roles import staff_required
 from onderwijsplatform.models import utcnow
 from onderwijsplatform.services import reports
+from onderwijsplatform.transaction import unit_of_work
 from onderwijsplatform.views.staff import bp
 from onderwijsplatform.views.staff.ledger import chosen_year
 
@@ -24,8 +24,8 @@ def export(kind: str, fmt: str):
     # A download changes nothing but the audit log, which must record every export.
     if fmt not in TYPES or kind not in reports.HEADERS:
         abort(404)
-    name, data = reports.export(current_user, kind, fmt, chosen_year(), utcnow())
-    db.session.commit()
+    with unit_of_work():
+        name, data = reports.export(current_user, kind, fmt, chosen_year(), utcnow())
     return Response(
         data,
         mimetype=TYPES[fmt],

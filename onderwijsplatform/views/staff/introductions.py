@@ -6,23 +6,16 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from onderwijsplatform.extensions import db
 from onderwijsplatform.forms.staff import ActionForm, AgreeDateForm, ReasonForm
 from onderwijsplatform.identity.roles import staff_required
 from onderwijsplatform.models import IntroductionState, utcnow
 from onderwijsplatform.services import introductions, parties
-from onderwijsplatform.services.errors import InvalidTransition, NotFound, ValidationFailed
+from onderwijsplatform.services.errors import InvalidTransition, ValidationFailed
+from onderwijsplatform.transaction import unit_of_work
 from onderwijsplatform.views.staff import bp
 
 S = IntroductionState
 STAFF_MOVES = {"geen-reactie": S.NO_RESPONSE, "geannuleerd": S.CANCELLED, "afgerond": S.COMPLETED}
-
-
-def _intro_or_404(introduction_id: int):
-    try:
-        return introductions.get(current_user, introduction_id)
-    except NotFound:
-        abort(404)
 
 
 @bp.get("/introducties", endpoint="introductions")
@@ -56,10 +49,10 @@ def _render_detail(intro, status=200, decline=None, agree=None):
     ), status
 
 
-@bp.get("/introducties/<int:introduction_id>")
+@bp.get("/introducties/<id:introduction_id>")
 @staff_required
 def introduction(introduction_id: int):
-    return _render_detail(_intro_or_404(introduction_id))
+    return _render_detail(introductions.get(current_user, introduction_id))
 
 
 def _follow_up(introduction_id: int, action, done: str):
@@ -68,56 +61,53 @@ def _follow_up(introduction_id: int, action, done: str):
     CSRF is checked for every POST by CSRFProtect before any view runs.
     """
     try:
-        action()
+        with unit_of_work():
+            action()
     except (InvalidTransition, ValidationFailed):
-        db.session.rollback()
         flash(_("Dat kan niet in deze fase van de introductie."), "warning")
     else:
-        db.session.commit()
         flash(done, "success")
     return redirect(url_for("staff.introduction", introduction_id=introduction_id))
 
 
-@bp.post("/introducties/<int:introduction_id>/goedkeuren")
+@bp.post("/introducties/<id:introduction_id>/goedkeuren")
 @staff_required
 def approve(introduction_id: int):
-    _intro_or_404(introduction_id)
+    introductions.get(current_user, introduction_id)
     try:
-        introductions.approve(current_user, introduction_id, utcnow())
+        with unit_of_work():
+            introductions.approve(current_user, introduction_id, utcnow())
     except introductions.AlreadyDecided as exc:
-        db.session.rollback()
         if exc.state is S.APPROVED:
             flash(_("Deze introductie is al goedgekeurd door %(name)s.", name=exc.by), "warning")
         else:
             flash(_("Over deze introductie is al beslist door %(name)s.", name=exc.by), "warning")
         return redirect(url_for("staff.introduction", introduction_id=introduction_id))
-    db.session.commit()
     flash(_("Goedgekeurd: beide kanten krijgen een e-mail met elkaars gegevens."), "success")
     return redirect(url_for("staff.introductions"))
 
 
-@bp.post("/introducties/<int:introduction_id>/afwijzen")
+@bp.post("/introducties/<id:introduction_id>/afwijzen")
 @staff_required
 def decline(introduction_id: int):
-    intro = _intro_or_404(introduction_id)
+    intro = introductions.get(current_user, introduction_id)
     form = ReasonForm()
     if not form.validate_on_submit():
         return _render_detail(intro, 422, decline=form)
     try:
-        introductions.decline(current_user, introduction_id, form.reason.data, utcnow())
+        with unit_of_work():
+            introductions.decline(current_user, introduction_id, form.reason.data, utcnow())
     except introductions.AlreadyDecided as exc:
-        db.session.rollback()
         flash(_("Over deze introductie is al beslist door %(name)s.", name=exc.by), "warning")
         return redirect(url_for("staff.introduction", introduction_id=introduction_id))
-    db.session.commit()
     flash(_("Afgewezen: de coördinator krijgt de reden per e-mail."), "success")
     return redirect(url_for("staff.introductions"))
 
 
-@bp.post("/introducties/<int:introduction_id>/antwoord/<side>")
+@bp.post("/introducties/<id:introduction_id>/antwoord/<side>")
 @staff_required
 def answered(introduction_id: int, side: str):
-    _intro_or_404(introduction_id)
+    introductions.get(current_user, introduction_id)
     if side not in ("company", "school"):
         abort(404)
     return _follow_up(
@@ -127,10 +117,10 @@ def answered(introduction_id: int, side: str):
     )
 
 
-@bp.post("/introducties/<int:introduction_id>/datum")
+@bp.post("/introducties/<id:introduction_id>/datum")
 @staff_required
 def agree(introduction_id: int):
-    intro = _intro_or_404(introduction_id)
+    intro = introductions.get(current_user, introduction_id)
     form = AgreeDateForm()
     if not form.validate_on_submit():
         return _render_detail(intro, 422, agree=form)
@@ -141,10 +131,10 @@ def agree(introduction_id: int):
     )
 
 
-@bp.post("/introducties/<int:introduction_id>/status/<move>")
+@bp.post("/introducties/<id:introduction_id>/status/<move>")
 @staff_required
 def change_state(introduction_id: int, move: str):
-    _intro_or_404(introduction_id)
+    introductions.get(current_user, introduction_id)
     if move not in STAFF_MOVES:
         abort(404)
     return _follow_up(
@@ -156,16 +146,13 @@ def change_state(introduction_id: int, move: str):
     )
 
 
-@bp.post("/suggesties/<int:suggestion_id>/voorstellen")
+@bp.post("/suggesties/<id:suggestion_id>/voorstellen")
 @staff_required
 def propose(suggestion_id: int):
     try:
-        intro = introductions.propose(current_user, suggestion_id, utcnow())
-    except NotFound:
-        abort(404)
+        with unit_of_work():
+            intro = introductions.propose(current_user, suggestion_id, utcnow())
     except InvalidTransition:
-        db.session.rollback()
         flash(_("Voor dit paar bestaat al een introductie."), "warning")
         return redirect(url_for("staff.introductions"))
-    db.session.commit()
     return redirect(url_for("staff.introduction", introduction_id=intro.id))

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from onderwijsplatform.extensions import db
 from onderwijsplatform.forms.auth import InvitationForm
 from onderwijsplatform.identity import accounts
 from onderwijsplatform.identity.roles import staff_required
-from onderwijsplatform.services.errors import NotFound, ValidationFailed
+from onderwijsplatform.services.errors import ValidationFailed
+from onderwijsplatform.transaction import unit_of_work
 from onderwijsplatform.views.staff import bp
 
 
@@ -31,20 +31,17 @@ def invitations_page():
     form = _form()
     if form.validate_on_submit():
         try:
-            user = accounts.invite(
-                staff=current_user,
-                school_id=int(form.school_id.data),
-                name=form.name.data,
-                email=form.email.data,
-                language=form.language.data or "nl",
-            )
-        except NotFound:
-            abort(404)
+            with unit_of_work():
+                user = accounts.invite(
+                    staff=current_user,
+                    school_id=int(form.school_id.data),
+                    name=form.name.data,
+                    email=form.email.data,
+                    language=form.language.data or "nl",
+                )
         except ValidationFailed:
-            db.session.rollback()
             form.email.errors.append(_("Dit e-mailadres hoort al bij een ander account."))
         else:
-            db.session.commit()
             flash(_("Uitnodiging verstuurd naar %(email)s.", email=user.email), "success")
             return redirect(url_for("staff.invitations"))
     return render_template(

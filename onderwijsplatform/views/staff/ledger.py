@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from onderwijsplatform.extensions import db
 from onderwijsplatform.forms.staff import CorrectionForm
 from onderwijsplatform.identity.roles import staff_required
 from onderwijsplatform.models import utcnow
 from onderwijsplatform.services import outcomes, reports
-from onderwijsplatform.services.errors import NotFound
+from onderwijsplatform.transaction import unit_of_work
 from onderwijsplatform.views.staff import bp
 
 
@@ -41,17 +40,10 @@ def ledger_page():
     )
 
 
-def _outcome_or_404(outcome_id: int):
-    try:
-        return outcomes.get(current_user, outcome_id)
-    except NotFound:
-        abort(404)
-
-
-@bp.route("/cofinanciering/<int:outcome_id>", methods=["GET", "POST"])
+@bp.route("/cofinanciering/<id:outcome_id>", methods=["GET", "POST"])
 @staff_required
 def correct(outcome_id: int):
-    outcome = _outcome_or_404(outcome_id)
+    outcome = outcomes.get(current_user, outcome_id)
     form = CorrectionForm()
     if request.method == "GET":
         form.pupils.data = str(outcome.pupils) if outcome.pupils is not None else ""
@@ -65,8 +57,8 @@ def correct(outcome_id: int):
             values["company_hours"] = form.hours.value
         if form.materials.value is not None:
             values["materials_cents"] = int(form.materials.value * 100)
-        outcomes.correct(current_user, outcome_id, values, utcnow(), note=form.note.data)
-        db.session.commit()
+        with unit_of_work():
+            outcomes.correct(current_user, outcome_id, values, utcnow(), note=form.note.data)
         flash(_("De correctie is opgeslagen en in het logboek gezet."), "success")
         return redirect(url_for("staff.ledger"))
     status = 422 if form.errors else 200

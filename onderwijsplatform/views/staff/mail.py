@@ -14,11 +14,11 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from onderwijsplatform.extensions import db
 from onderwijsplatform.identity.roles import staff_required
 from onderwijsplatform.mail import delivery, mailbox, outbox, transport
-from onderwijsplatform.models import OutboxEmail, utcnow
-from onderwijsplatform.services.errors import InvalidTransition, NotFound
+from onderwijsplatform.models import utcnow
+from onderwijsplatform.services.errors import InvalidTransition
+from onderwijsplatform.transaction import unit_of_work
 from onderwijsplatform.views.staff import bp
 
 # The stored HTML part is shown as its own document, never inside our pages: no scripts,
@@ -27,13 +27,6 @@ HTML_PART_CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
     "form-action 'none'; frame-ancestors 'none'; sandbox"
 )
-
-
-def _message_or_404(message_id: int) -> OutboxEmail:
-    try:
-        return mailbox.get_message(message_id, actor=current_user)
-    except NotFound:
-        abort(404)
 
 
 @bp.get("/mail/", endpoint="mail")
@@ -52,10 +45,10 @@ def mail_index():
     )
 
 
-@bp.get("/mail/<int:message_id>", endpoint="mail_message")
+@bp.get("/mail/<id:message_id>", endpoint="mail_message")
 @staff_required
 def mail_detail(message_id: int):
-    message = _message_or_404(message_id)
+    message = mailbox.get_message(message_id, actor=current_user)
     return render_template(
         "staff/mail_message.html",
         message=message,
@@ -64,10 +57,10 @@ def mail_detail(message_id: int):
     )
 
 
-@bp.get("/mail/<int:message_id>/html", endpoint="mail_html")
+@bp.get("/mail/<id:message_id>/html", endpoint="mail_html")
 @staff_required
 def mail_html_part(message_id: int):
-    message = _message_or_404(message_id)
+    message = mailbox.get_message(message_id, actor=current_user)
     response = make_response(message.body_html)
     response.headers["Content-Type"] = "text/html; charset=utf-8"
     response.headers["Content-Security-Policy"] = HTML_PART_CSP
@@ -75,10 +68,10 @@ def mail_html_part(message_id: int):
     return response
 
 
-@bp.get("/mail/<int:message_id>/invite.ics", endpoint="mail_ics")
+@bp.get("/mail/<id:message_id>/invite.ics", endpoint="mail_ics")
 @staff_required
 def mail_ics_part(message_id: int):
-    message = _message_or_404(message_id)
+    message = mailbox.get_message(message_id, actor=current_user)
     if not message.ics:
         abort(404)
     response = make_response(message.ics)
@@ -87,17 +80,15 @@ def mail_ics_part(message_id: int):
     return response
 
 
-@bp.post("/mail/<int:message_id>/retry", endpoint="mail_retry")
+@bp.post("/mail/<id:message_id>/retry", endpoint="mail_retry")
 @staff_required
 def mail_retry(message_id: int):
     try:
-        mailbox.retry(message_id, actor=current_user)
-    except NotFound:
-        abort(404)
+        with unit_of_work():
+            mailbox.retry(message_id, actor=current_user)
     except InvalidTransition:
         flash(_("Alleen een mislukt bericht kan opnieuw worden verstuurd."), "warning")
         return redirect(url_for("staff.mail_message", message_id=message_id))
-    db.session.commit()
     flash(_("Het bericht staat weer in de wachtrij."), "success")
     return redirect(url_for("staff.mail_message", message_id=message_id))
 
@@ -106,11 +97,11 @@ def mail_retry(message_id: int):
 @staff_required
 def mail_send_test():
     try:
-        row = outbox.enqueue_test_mail(current_user.email, language=current_user.language)
+        with unit_of_work():
+            row = outbox.enqueue_test_mail(current_user.email, language=current_user.language)
     except ValueError:
         flash(_("Uw e-mailadres is geen geldig adres; pas het eerst aan."), "error")
         return redirect(url_for("staff.mail"))
-    db.session.commit()
     flash(
         _("Er staat een testbericht naar %(address)s in de wachtrij.", address=row.to_addr),
         "success",

@@ -7,12 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from onderwijsplatform.extensions import db
 from onderwijsplatform.forms.staff import ActionForm, MergeForm, ReasonForm
 from onderwijsplatform.identity.roles import staff_required
 from onderwijsplatform.models import utcnow
 from onderwijsplatform.services import moderation
-from onderwijsplatform.services.errors import InvalidTransition, NotFound, ValidationFailed
+from onderwijsplatform.services.errors import InvalidTransition, ValidationFailed
+from onderwijsplatform.transaction import unit_of_work
 from onderwijsplatform.views.staff import bp
 
 
@@ -52,61 +52,53 @@ def moderation_queue():
     return _render_queue()
 
 
-def _organisation_or_404(organisation_id: int):
-    try:
-        return moderation.get_organisation(current_user, organisation_id)
-    except NotFound:
-        abort(404)
-
-
-@bp.post("/aanmeldingen/<int:organisation_id>/goedkeuren")
+@bp.post("/aanmeldingen/<id:organisation_id>/goedkeuren")
 @staff_required
 def approve_organisation(organisation_id: int):
-    _organisation_or_404(organisation_id)
+    moderation.get_organisation(current_user, organisation_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        organisation = moderation.approve(current_user, organisation_id, utcnow())
+        with unit_of_work():
+            organisation = moderation.approve(current_user, organisation_id, utcnow())
     except InvalidTransition:
-        db.session.rollback()
         flash(_("Er is hier niets meer goed te keuren."), "warning")
         return redirect(url_for("staff.moderation"))
-    db.session.commit()
     flash(_("%(name)s is goedgekeurd.", name=organisation.name), "success")
     return redirect(url_for("staff.moderation"))
 
 
-@bp.post("/aanmeldingen/<int:organisation_id>/afwijzen")
+@bp.post("/aanmeldingen/<id:organisation_id>/afwijzen")
 @staff_required
 def reject_organisation(organisation_id: int):
-    _organisation_or_404(organisation_id)
+    moderation.get_organisation(current_user, organisation_id)
     form = ReasonForm(prefix=f"reject{organisation_id}")
     if not form.validate_on_submit():
         return _render_queue(422, **{f"reject_{organisation_id}": form})
     try:
-        organisation = moderation.reject(current_user, organisation_id, form.reason.data, utcnow())
+        with unit_of_work():
+            organisation = moderation.reject(
+                current_user, organisation_id, form.reason.data, utcnow()
+            )
     except InvalidTransition:
-        db.session.rollback()
         flash(_("Er is hier niets meer af te wijzen."), "warning")
         return redirect(url_for("staff.moderation"))
-    db.session.commit()
     flash(_("%(name)s is afgewezen; de contactpersoon krijgt de reden.", name=organisation.name))
     return redirect(url_for("staff.moderation"))
 
 
-@bp.post("/aanmeldingen/<int:organisation_id>/samenvoegen")
+@bp.post("/aanmeldingen/<id:organisation_id>/samenvoegen")
 @staff_required
 def merge_organisation(organisation_id: int):
-    organisation = _organisation_or_404(organisation_id)
+    organisation = moderation.get_organisation(current_user, organisation_id)
     form = _merge_form(organisation)
     if not form.validate_on_submit():
         return _render_queue(422, **{f"merge_{organisation_id}": form})
     try:
-        moderation.merge(current_user, organisation_id, form.into.data, utcnow())
+        with unit_of_work():
+            moderation.merge(current_user, organisation_id, form.into.data, utcnow())
     except (InvalidTransition, ValidationFailed):
-        db.session.rollback()
         flash(_("Samenvoegen kan hier niet."), "warning")
         return redirect(url_for("staff.moderation"))
-    db.session.commit()
     flash(_("De aanmelding is samengevoegd."), "success")
     return redirect(url_for("staff.moderation"))

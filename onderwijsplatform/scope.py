@@ -1,0 +1,130 @@
+"""Region scoping and ids: which region's rows an actor may see, and loading one row by id.
+
+The one policy: staff and coordinators see the rows of their own region, a platform admin
+sees every region, and the system (a command, a job: ``actor=None``) sees everything.
+Every query of region-owned rows adds ``visible(actor, Model)``; every load by id goes
+through ``get`` (region-scoped) or ``load`` (scoped by the caller's own criteria, such as
+a school's or a company's ownership). Ids in URLs are matched by the ``id`` converter,
+so an id beyond the 32-bit columns never reaches the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from flask import Flask
+from werkzeug.routing import IntegerConverter, Map
+
+from onderwijsplatform.extensions import db
+from onderwijsplatform.models import (
+    AuditEvent,
+    Contact,
+    DuplicateFlag,
+    Introduction,
+    MatchSuggestion,
+    Offer,
+    Organisation,
+    OutboxEmail,
+    Outcome,
+    Region,
+    Role,
+    SchoolRequest,
+    User,
+)
+from onderwijsplatform.services.errors import NotFound
+
+T = TypeVar("T")
+
+ID_MAX = 2**31 - 1  # the id columns are 32-bit integers on PostgreSQL
+
+
+class IdConverter(IntegerConverter):
+    """``<id:name>`` in a route: a positive id that fits the id columns, else no match (404)."""
+
+    def __init__(self, url_map: Map) -> None:
+        super().__init__(url_map, min=1, max=ID_MAX)
+
+
+def check_id(value: int) -> None:
+    """Ids outside the columns' range cannot exist: NotFound, not a database error."""
+    if not isinstance(value, int) or not 0 < value <= ID_MAX:
+        raise NotFound()
+
+
+def _organisations(region_id: int) -> sa.Select[tuple[int]]:
+    return sa.select(Organisation.id).where(Organisation.region_id == region_id)
+
+
+def _requests(region_id: int) -> sa.Select[tuple[int]]:
+    return sa.select(SchoolRequest.id).where(SchoolRequest.school_id.in_(_organisations(region_id)))
+
+
+def _introductions(region_id: int) -> sa.Select[tuple[int]]:
+    return sa.select(Introduction.id).where(Introduction.request_id.in_(_requests(region_id)))
+
+
+def _mail(region_id: int) -> sa.ColumnElement[bool]:
+    # Mail belongs to the region of the person it was sent to (AC-02).
+    contacts = (
+        sa.select(Contact.email)
+        .join(Organisation, Contact.organisation_id == Organisation.id)
+        .where(Organisation.region_id == region_id)
+    )
+    users = sa.select(User.email).where(User.region_id == region_id)
+    return sa.or_(OutboxEmail.to_addr.in_(contacts), OutboxEmail.to_addr.in_(users))
+
+
+# How each region-owned model finds its region: a WHERE clause for one region id.
+_IN_REGION: dict[type, Callable[[int], sa.ColumnElement[bool]]] = {
+    Region: lambda rid: Region.id == rid,
+    Organisation: lambda rid: Organisation.region_id == rid,
+    User: lambda rid: User.region_id == rid,
+    AuditEvent: lambda rid: AuditEvent.region_id == rid,
+    Contact: lambda rid: Contact.organisation_id.in_(_organisations(rid)),
+    DuplicateFlag: lambda rid: DuplicateFlag.organisation_id.in_(_organisations(rid)),
+    Offer: lambda rid: Offer.organisation_id.in_(_organisations(rid)),
+    SchoolRequest: lambda rid: SchoolRequest.school_id.in_(_organisations(rid)),
+    MatchSuggestion: lambda rid: MatchSuggestion.request_id.in_(_requests(rid)),
+    Introduction: lambda rid: Introduction.request_id.in_(_requests(rid)),
+    Outcome: lambda rid: Outcome.introduction_id.in_(_introductions(rid)),
+    OutboxEmail: _mail,
+}
+
+
+def sees_every_region(actor: User | None) -> bool:
+    """The system and platform admins see every region."""
+    return actor is None or actor.role is Role.ADMIN
+
+
+def visible(actor: User | None, model: type) -> sa.ColumnElement[bool]:
+    """A WHERE clause that keeps the rows of ``model`` that ``actor`` may see."""
+    if actor is None or sees_every_region(actor):
+        return sa.true()
+    return _IN_REGION[model](actor.region_id)
+
+
+def in_region(actor: User | None, region_id: int | None) -> bool:
+    """Whether ``actor`` may see a row of the region ``region_id`` already in hand."""
+    return sees_every_region(actor) or (
+        actor is not None and region_id is not None and region_id == actor.region_id
+    )
+
+
+def load(model: type[T], row_id: int, *criteria: Any) -> T:
+    """The ``model`` row with ``row_id`` that meets ``criteria``; NotFound otherwise."""
+    check_id(row_id)
+    row = db.session.scalar(sa.select(model).where(model.id == row_id, *criteria))  # type: ignore[attr-defined]
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def get(actor: User | None, model: type[T], row_id: int, *criteria: Any) -> T:
+    """The ``model`` row with ``row_id`` if ``actor`` may see it; NotFound otherwise."""
+    return load(model, row_id, visible(actor, model), *criteria)
+
+
+def init_app(app: Flask) -> None:
+    app.url_map.converters["id"] = IdConverter
