@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
-
-bp = Blueprint("auth", __name__)
-
 # The routes register themselves on bp when their modules are imported.
-from onderwijsplatform.views.auth import signin, staff  # noqa: E402
+from onderwijsplatform.views.auth import signin, staff
+from onderwijsplatform.views.auth.blueprint import bp
 
 __all__ = ["bp", "signin", "staff"]

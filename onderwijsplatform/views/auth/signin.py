@@ -22,7 +22,7 @@ from onderwijsplatform.models import Role, TokenPurpose, User
 from onderwijsplatform.security import is_safe_next
 from onderwijsplatform.services.errors import InvalidToken
 from onderwijsplatform.transaction import unit_of_work
-from onderwijsplatform.views.auth import bp
+from onderwijsplatform.views.auth.blueprint import bp
 
 TOKEN_MAX = 100
 

@@ -20,7 +20,7 @@ from onderwijsplatform.models import utcnow
 from onderwijsplatform.security import is_safe_next
 from onderwijsplatform.services.errors import InvalidToken, NotFound, ValidationFailed
 from onderwijsplatform.transaction import unit_of_work
-from onderwijsplatform.views.auth import bp
+from onderwijsplatform.views.auth.blueprint import bp
 
 
 @bp.route("/inloggen/tweede-stap", methods=["GET", "POST"])

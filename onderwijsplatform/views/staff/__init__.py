@@ -1,14 +1,9 @@
-"""The staff area: dashboard, moderation, introductions, ledger, exports, audit log, mail
-and coordinator invitations, as one blueprint."""
+"""The staff area as one blueprint: dashboard, moderation, introductions, ledger, mail, more."""
 
 from __future__ import annotations
 
-from flask import Blueprint
-
-bp = Blueprint("staff", __name__, url_prefix="/staff")
-
 # The routes register themselves on bp when their modules are imported.
-from onderwijsplatform.views.staff import (  # noqa: E402
+from onderwijsplatform.views.staff import (
     audit,
     dashboard,
     exports,
@@ -18,6 +13,7 @@ from onderwijsplatform.views.staff import (  # noqa: E402
     mail,
     moderation,
 )
+from onderwijsplatform.views.staff.blueprint import bp
 
 __all__ = [
     "audit",

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from onderwijsplatform.identity.roles import staff_required
 from onderwijsplatform.services import audit
-from onderwijsplatform.views.staff import bp
+from onderwijsplatform.views.staff.blueprint import bp
 
 
 @bp.get("/logboek", endpoint="audit")

@@ -9,7 +9,7 @@ from onderwijsplatform.i18n import current_locale
 from onderwijsplatform.identity.roles import staff_required
 from onderwijsplatform.models import OrganisationType
 from onderwijsplatform.services import dashboard
-from onderwijsplatform.views.staff import bp
+from onderwijsplatform.views.staff.blueprint import bp
 from onderwijsplatform.views.staff.ledger import chosen_year
 
 

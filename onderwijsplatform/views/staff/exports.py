@@ -9,7 +9,7 @@ from onderwijsplatform.identity.roles import staff_required
 from onderwijsplatform.models import utcnow
 from onderwijsplatform.services import reports
 from onderwijsplatform.transaction import unit_of_work
-from onderwijsplatform.views.staff import bp
+from onderwijsplatform.views.staff.blueprint import bp
 from onderwijsplatform.views.staff.ledger import chosen_year
 
 TYPES = {

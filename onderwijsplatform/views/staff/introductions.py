@@ -12,7 +12,7 @@ from onderwijsplatform.models import IntroductionState, utcnow
 from onderwijsplatform.services import introductions, parties
 from onderwijsplatform.services.errors import InvalidTransition, ValidationFailed
 from onderwijsplatform.transaction import unit_of_work
-from onderwijsplatform.views.staff import bp
+from onderwijsplatform.views.staff.blueprint import bp
 
 S = IntroductionState
 STAFF_MOVES = {"geen-reactie": S.NO_RESPONSE, "geannuleerd": S.CANCELLED, "afgerond": S.COMPLETED}

@@ -12,7 +12,7 @@ from onderwijsplatform.identity import accounts
 from onderwijsplatform.identity.roles import staff_required
 from onderwijsplatform.services.errors import ValidationFailed
 from onderwijsplatform.transaction import unit_of_work
-from onderwijsplatform.views.staff import bp
+from onderwijsplatform.views.staff.blueprint import bp
 
 
 def _form() -> InvitationForm:

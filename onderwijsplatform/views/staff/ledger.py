@@ -13,7 +13,7 @@ from onderwijsplatform.identity.roles import staff_required
 from onderwijsplatform.models import utcnow
 from onderwijsplatform.services import outcomes, reports
 from onderwijsplatform.transaction import unit_of_work
-from onderwijsplatform.views.staff import bp
+from onderwijsplatform.views.staff.blueprint import bp
 
 
 def chosen_year() -> str:

@@ -19,7 +19,7 @@ from onderwijsplatform.mail import delivery, mailbox, outbox, transport
 from onderwijsplatform.models import utcnow
 from onderwijsplatform.services.errors import InvalidTransition
 from onderwijsplatform.transaction import unit_of_work
-from onderwijsplatform.views.staff import bp
+from onderwijsplatform.views.staff.blueprint import bp
 
 # The stored HTML part is shown as its own document, never inside our pages: no scripts,
 # no requests anywhere, no forms, and sandboxed into an opaque origin.

@@ -13,7 +13,7 @@ from onderwijsplatform.models import utcnow
 from onderwijsplatform.services import moderation
 from onderwijsplatform.services.errors import InvalidTransition, ValidationFailed
 from onderwijsplatform.transaction import unit_of_work
-from onderwijsplatform.views.staff import bp
+from onderwijsplatform.views.staff.blueprint import bp
 
 
 def _merge_form(organisation, *, posted: bool = True):
