@@ -26,7 +26,7 @@ class _Invalid:
         self.reason = reason
 
 
-class _DuplicateKeys(dict):
+class _DuplicateKeys(dict[str, Any]):
     """An object that repeated a key; ``key`` is the first repeated one."""
 
     key: str = ""

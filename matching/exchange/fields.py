@@ -53,20 +53,32 @@ class GeocoderLike(Protocol):
     ) -> Point: ...
 
 
+class _Memo:
+    """Validated values by their raw JSON, shared by the records of one file.
+
+    Big files repeat the same code lists and dates, and validating each once
+    keeps 10^5 records fast.
+    """
+
+    __slots__ = ("codes", "ranges")
+
+    def __init__(self) -> None:
+        # (key, the raw list as a tuple) -> its codes
+        self.codes: dict[tuple[str, tuple[object, ...]], tuple[str, ...]] = {}
+        # (raw "from", raw "to") -> the range
+        self.ranges: dict[tuple[object, object], DateRange] = {}
+
+
 class _Record:
     """One record under validation: knows how to report an error about itself."""
 
     __slots__ = ("data", "file", "id", "index", "memo")
 
-    def __init__(
-        self, data: Mapping[str, Any], file: str, index: int, memo: dict[Any, Any]
-    ) -> None:
+    def __init__(self, data: Mapping[str, Any], file: str, index: int, memo: _Memo) -> None:
         self.data = data
         self.file = file
         self.index = index
         self.id: str | None = None
-        # Shared by the records of one file: big files repeat the same code
-        # lists and dates, and validating each once keeps 10^5 records fast.
         self.memo = memo
 
     def fail(self, field: str | None, message: str) -> NoReturn:
@@ -78,7 +90,7 @@ class _Record:
             self.fail(key, "missing required key" if key not in self.data else "must not be null")
         return value
 
-    def text(self, value: Any, field: str, multiline: bool = False) -> str:
+    def text(self, value: object, field: str, multiline: bool = False) -> str:
         if type(value) is str and value.isascii() and value.isprintable():
             return value.strip()  # the common case, and nothing to check
         if not isinstance(value, str):
@@ -134,9 +146,10 @@ class _Record:
         self.fail(vocab, f"unknown code {_q(value)}{hint}")
 
     def codes(self, key: str, required: bool = False) -> tuple[str, ...]:
-        value = self.data.get(key)
+        # Raw JSON: tuple() of null or a number raises the TypeError caught below.
+        value: Any = self.data.get(key)
         try:
-            return self.memo[key, tuple(value)]  # type: ignore[arg-type]
+            return self.memo.codes[key, tuple(value)]
         except (KeyError, TypeError):
             pass
         values = self.strings(key)
@@ -145,7 +158,7 @@ class _Record:
             self.fail(key, "must list at least one code")
         result = tuple(self.code(key, v) for v in values)
         if isinstance(value, list):
-            self.memo[key, tuple(value)] = result
+            self.memo.codes[key, tuple(value)] = result
         return result
 
     def number(self, key: str, value: Any = None, lo: float = 0.0, hi: float = math.inf) -> float:
@@ -191,7 +204,7 @@ class _Record:
             )
         start_text, stop_text = value.get("from"), value.get("to")
         try:
-            return self.memo["range", start_text, stop_text]
+            return self.memo.ranges[start_text, stop_text]
         except (KeyError, TypeError):
             pass
         for end in ("from", "to"):
@@ -201,7 +214,7 @@ class _Record:
         stop = self.day(stop_text, f"{field}.to")
         if start > stop:
             self.fail(field, f'"from" {start} is after "to" {stop}')
-        result = self.memo["range", start_text, stop_text] = DateRange(start, stop)
+        result = self.memo.ranges[start_text, stop_text] = DateRange(start, stop)
         return result
 
     def location(self, resolve: Callable[[str | None, str | None], Point]) -> Location:
@@ -268,7 +281,7 @@ def _records(data: Any, file: str) -> list[Any]:
     return data
 
 
-def _start(item: Any, file: str, index: int, seen: dict[str, int], memo: dict[Any, Any]) -> _Record:
+def _start(item: Any, file: str, index: int, seen: dict[str, int], memo: _Memo) -> _Record:
     if not isinstance(item, dict):
         raise ExchangeError(
             file, None, None, f"expected an object, got {_json_type(item)}", index=index

@@ -8,7 +8,7 @@ from typing import Any
 from matching import vocabulary
 from matching.exchange.common import _gc_paused, _json_type
 from matching.exchange.decoding import read_json
-from matching.exchange.fields import GeocoderLike, _records, _resolver, _start
+from matching.exchange.fields import GeocoderLike, _Memo, _records, _resolver, _start
 from matching.types import DateRange, Offer
 
 
@@ -23,7 +23,7 @@ def parse_offers(
 def _parse_offers(data: Any, file: str, geocoder: GeocoderLike | None) -> list[Offer]:
     resolve = _resolver(geocoder)
     seen: dict[str, int] = {}
-    memo: dict[Any, Any] = {}
+    memo = _Memo()
     offers = []
     for index, item in enumerate(_records(data, file)):
         r = _start(item, file, index, seen, memo)

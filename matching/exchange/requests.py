@@ -7,7 +7,7 @@ from typing import Any
 
 from matching.exchange.common import _gc_paused
 from matching.exchange.decoding import read_json
-from matching.exchange.fields import GeocoderLike, _records, _resolver, _start
+from matching.exchange.fields import GeocoderLike, _Memo, _records, _resolver, _start
 from matching.types import Request
 
 
@@ -22,7 +22,7 @@ def parse_requests(
 def _parse_requests(data: Any, file: str, geocoder: GeocoderLike | None) -> list[Request]:
     resolve = _resolver(geocoder)
     seen: dict[str, int] = {}
-    memo: dict[Any, Any] = {}
+    memo = _Memo()
     requests = []
     for index, item in enumerate(_records(data, file)):
         r = _start(item, file, index, seen, memo)
