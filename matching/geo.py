@@ -356,12 +356,14 @@ class Geocoder:
 
 def validate_coordinates(lat: object, lon: object) -> tuple[float, float]:
     """Return (lat, lon) as floats or raise GeoError("coordinates_invalid")."""
+    checked: list[float] = []
     for value, limit in ((lat, 90.0), (lon, 180.0)):
         # The range test comes first: math.isfinite overflows on huge ints, and NaN fails it.
-        number = isinstance(value, int | float) and not isinstance(value, bool)
-        if not (number and -limit <= value <= limit):  # type: ignore[operator]
+        number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
+        if number is None or not -limit <= number <= limit:
             raise GeoError("coordinates_invalid", value=f"{lat!r}, {lon!r}"[:60])
-    return float(lat), float(lon)  # type: ignore[arg-type]
+        checked.append(float(number))
+    return checked[0], checked[1]
 
 
 @functools.lru_cache(maxsize=1)
