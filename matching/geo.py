@@ -10,10 +10,14 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
 
 EARTH_RADIUS_KM = 6371.0
 
@@ -352,12 +356,14 @@ class Geocoder:
 
 def validate_coordinates(lat: object, lon: object) -> tuple[float, float]:
     """Return (lat, lon) as floats or raise GeoError("coordinates_invalid")."""
+    checked: list[float] = []
     for value, limit in ((lat, 90.0), (lon, 180.0)):
         # The range test comes first: math.isfinite overflows on huge ints, and NaN fails it.
-        number = isinstance(value, int | float) and not isinstance(value, bool)
-        if not (number and -limit <= value <= limit):  # type: ignore[operator]
+        number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
+        if number is None or not -limit <= number <= limit:
             raise GeoError("coordinates_invalid", value=f"{lat!r}, {lon!r}"[:60])
-    return float(lat), float(lon)  # type: ignore[arg-type]
+        checked.append(float(number))
+    return checked[0], checked[1]
 
 
 @functools.lru_cache(maxsize=1)
@@ -375,10 +381,13 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
-def haversine_km_many(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+def haversine_km_many(
+    lat: float, lon: float, lats: np.ndarray, lons: np.ndarray
+) -> npt.NDArray[np.float64]:
     """Distances in km from one point to many (arrays of equal shape)."""
     p1 = math.radians(lat)
     p2 = np.radians(np.asarray(lats, dtype=float))
     dl = np.radians(np.asarray(lons, dtype=float) - lon)
     h = np.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+    km: npt.NDArray[np.float64] = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+    return km

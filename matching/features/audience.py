@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import cast
 
 import numpy as np
 
@@ -50,7 +51,9 @@ def audience_hints(text: str) -> int:
     """
     mask = 0
     for m in _AUDIENCE_RE.finditer(text.lower()):
-        mask |= _AUDIENCE_PATTERNS[int(m.lastgroup[1:])][1]  # type: ignore[index]
+        # Every alternative of the pattern is a named group, so a match always has one.
+        group = cast(str, m.lastgroup)
+        mask |= _AUDIENCE_PATTERNS[int(group[1:])][1]
     return mask
 
 

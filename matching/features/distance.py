@@ -38,8 +38,8 @@ def distance_score(
     common_kinds: np.ndarray,
     max_travel_km: float | None,
     weights: Weights,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Return the distance part: the best way the activity can take place, and which.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the distance part, the best way the activity can take place, and the reach factor.
 
     Pupils travelling (``bij_bedrijf``, and any kind that happens at the company
     by nature) decay with ``pupil_half_km``; a company coming to the school

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from matching.weights import Weights
 
+if TYPE_CHECKING:
+    import numpy.typing as npt
+
 _POPCOUNT = np.array([bin(i).count("1") for i in range(1 << 10)], dtype=np.int64)
 
 
-def popcount(masks: np.ndarray) -> np.ndarray:
+def popcount(masks: np.ndarray) -> npt.NDArray[np.int64]:
     """Return the number of bits set in each bitmask.
 
     Parameters
@@ -21,7 +26,8 @@ def popcount(masks: np.ndarray) -> np.ndarray:
     -------
     ndarray of int
     """
-    return _POPCOUNT[masks]
+    counts: npt.NDArray[np.int64] = _POPCOUNT[masks]
+    return counts
 
 
 def kind_score(offer_kinds: np.ndarray, request_kinds: int) -> np.ndarray:

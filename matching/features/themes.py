@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,8 +45,9 @@ class ThemeMatcher:
     ----------
     offer_themes : sequence of sequence of str
         Each offer's themes as written.
-    words : sequence of str
-        The words of the offers' texts (lower case, no stop words, not stemmed).
+    words : iterable of str
+        The words of the offers' texts (lower case, no stop words, not stemmed);
+        ``TextSimilarity.words_`` (an array) fits.
     doc_words : scipy.sparse matrix
         Offers × ``words``, non-zero where the offer's text (description and
         themes) has the word; ``TextSimilarity.doc_words_`` fits.
@@ -57,7 +58,7 @@ class ThemeMatcher:
     def __init__(
         self,
         offer_themes: Sequence[Sequence[str]],
-        words: Sequence[str],
+        words: Iterable[str],
         doc_words: sp.spmatrix,
         weights: Weights,
     ) -> None:

@@ -68,9 +68,9 @@ class _WordIndex:
         sizes = range(_COMPOUND_MIN, len(token) - _COMPOUND_EXTRA + 1)
         for size in sizes if compound in ("both", "shorter") else ():
             for part in (token[:size], token[-size:]):
-                i = self.position.get(part)
-                if i is not None:
-                    found[i] = max(found.get(i, 0.0), _COMPOUND_SCORE)
+                at = self.position.get(part)
+                if at is not None:
+                    found[at] = max(found.get(at, 0.0), _COMPOUND_SCORE)
         positions = np.fromiter(found.keys(), dtype=np.int64, count=len(found))
         sims = np.fromiter(found.values(), dtype=np.float64, count=len(found))
         self._cache[key] = (positions, sims)

@@ -5,12 +5,16 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from rapidfuzz import fuzz
 
 from matching.text import DUTCH_STOP_WORDS, WORD_PATTERN
 from matching.weights import Weights
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
 
 # Token similarity: a spelling variant must keep the first two letters (so "klassen"
 # never meets "lassen") and score at least this rapidfuzz ratio.
@@ -178,7 +182,7 @@ def theme_similarity(a: str, b: str) -> float:
     return max(whole, words)
 
 
-def text_score(cosine: np.ndarray, weights: Weights) -> np.ndarray:
+def text_score(cosine: np.ndarray, weights: Weights) -> npt.NDArray[np.floating[Any]]:
     """Return the text part from cosine similarities.
 
     Parameters
@@ -195,4 +199,6 @@ def text_score(cosine: np.ndarray, weights: Weights) -> np.ndarray:
         for a good part, and a weak one counts little.
     """
     c = np.clip(cosine, 0.0, 1.0)
-    return c / (c + max(weights.text_half, 1e-9))
+    # The width follows the input: float32 cosines give float32 parts.
+    part: npt.NDArray[np.floating[Any]] = c / (c + max(weights.text_half, 1e-9))
+    return part
