@@ -68,14 +68,8 @@ def scoped(view):
         g.org_id = g.self_contact.organisation_id
         return view(*args, **kwargs)
 
+    wrapper.company_scoped = True  # type: ignore[attr-defined]
     return wrapper
-
-
-def _offer_or_404(offer_id: int):
-    try:
-        return self_service.offer_of(g.org_id, offer_id)
-    except NotFound:
-        abort(404)
 
 
 @bp.get("")
@@ -99,7 +93,7 @@ def index():
 @bp.route("/aanbod/<id:offer_id>", methods=["GET", "POST"])
 @scoped
 def edit_offer(offer_id: int):
-    offer = _offer_or_404(offer_id)
+    offer = self_service.offer_of(g.org_id, offer_id)
     if offer.status not in self_service.EDITABLE:
         abort(404)
     form = OfferForm(obj=None if request.method == "POST" else _form_values(offer))
@@ -134,7 +128,7 @@ def add_offer():
 @bp.post("/aanbod/<id:offer_id>/status")
 @scoped
 def change_status(offer_id: int):
-    _offer_or_404(offer_id)
+    self_service.offer_of(g.org_id, offer_id)
     try:
         with unit_of_work():
             self_service.change_status(g.org_id, offer_id, request.form.get("action", ""))
