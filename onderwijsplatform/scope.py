@@ -105,13 +105,6 @@ def visible(actor: User | None, model: type) -> sa.ColumnElement[bool]:
     return _IN_REGION[model](actor.region_id)
 
 
-def in_region(actor: User | None, region_id: int | None) -> bool:
-    """Whether ``actor`` may see a row of the region ``region_id`` already in hand."""
-    return sees_every_region(actor) or (
-        actor is not None and region_id is not None and region_id == actor.region_id
-    )
-
-
 def load(model: type[T], row_id: int, *criteria: Any) -> T:
     """The ``model`` row with ``row_id`` that meets ``criteria``; NotFound otherwise."""
     check_id(row_id)

@@ -46,7 +46,7 @@ class SmtpSettings:
 
 
 def sending_enabled() -> bool:
-    """Sending is on exactly when ``MAIL_SERVER`` is set (DESIGN.md: no SMTP in development)."""
+    """Sending is on exactly when ``MAIL_SERVER`` is set (no SMTP in development)."""
     return bool(current_app.config.get("MAIL_SERVER"))
 
 
