@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -13,11 +15,47 @@ from onderwijsplatform.services.errors import NotFound
 
 log = logging.getLogger(__name__)
 
-PAGES = {400, 401, 403, 404, 405, 413, 429, 500}
+
+@dataclass(frozen=True)
+class ErrorPage:
+    """What an error page says: its title and one sentence on what to do."""
+
+    title: str
+    message: str
 
 
-def _render(code: int):
-    return render_template(f"errors/{code}.html"), code
+PAGES = {
+    400: ErrorPage(
+        _l("Ongeldig verzoek"),
+        _l("Het verzoek kon niet worden verwerkt. Ga terug en probeer het opnieuw."),
+    ),
+    401: ErrorPage(_l("Inloggen nodig"), _l("Log in om deze pagina te zien.")),
+    403: ErrorPage(_l("Geen toegang"), _l("U hebt geen toegang tot deze pagina.")),
+    404: ErrorPage(
+        _l("Pagina niet gevonden"),
+        _l("Deze pagina bestaat niet (meer), of u hebt er geen toegang toe."),
+    ),
+    405: ErrorPage(_l("Niet toegestaan"), _l("Deze actie kan zo niet worden uitgevoerd.")),
+    413: ErrorPage(
+        _l("Te veel gegevens"),
+        _l("Wat u verstuurde is te groot. Maak de tekst korter en probeer het opnieuw."),
+    ),
+    429: ErrorPage(
+        _l("Even geduld"),
+        _l("U hebt dit te vaak geprobeerd. Wacht een paar minuten en probeer het dan opnieuw."),
+    ),
+    500: ErrorPage(
+        _l("Er ging iets mis"),
+        _l(
+            "Er ging aan onze kant iets mis. Probeer het later opnieuw; "
+            "het regioteam is op de hoogte."
+        ),
+    ),
+}
+
+
+def _render(code: int, *, csrf: bool = False):
+    return render_template("errors/page.html", page=PAGES[code], csrf=csrf), code
 
 
 def handle_http(error: HTTPException):
@@ -33,7 +71,7 @@ def handle_not_found(error: NotFound):
 
 
 def handle_csrf(error: CSRFError):
-    return render_template("errors/400.html", csrf=True), 400
+    return _render(400, csrf=True)
 
 
 def handle_unexpected(error: Exception):
