@@ -26,6 +26,9 @@ def _set_headers(response: Response) -> Response:
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CSP)
     headers.setdefault("X-Content-Type-Options", "nosniff")
+    if request.view_args and "token" in request.view_args:
+        # The token is in the URL: never send it on to any other page or site (AUTH-02).
+        headers["Referrer-Policy"] = "no-referrer"
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")

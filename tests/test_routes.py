@@ -98,3 +98,13 @@ def test_anonymous_visitors_never_reach_a_protected_route(app, client, kind):
             assert target in response.headers["Location"], (rule.rule, method)
             checked += 1
     assert checked >= (8 if kind == "company" else 40)
+
+
+def test_every_link_page_keeps_its_token_out_of_the_referrer(app, client):
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if "token" in rule.arguments and "GET" in rule.methods:
+            response = client.get(_url(rule))
+            assert response.headers["Referrer-Policy"] == "no-referrer", rule.rule
+            checked += 1
+    assert checked >= 7

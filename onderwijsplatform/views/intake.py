@@ -175,11 +175,7 @@ def confirm(token: str):
         if request.method != "POST":
             # Opening the link (GET, HEAD) only shows the button: link scanners must not confirm.
             organisation = intake.peek_confirmation(token, now=now)
-            response = current_app.make_response(
-                render_template("intake/confirm.html", organisation=organisation, token=token)
-            )
-            response.headers["Referrer-Policy"] = "no-referrer"
-            return response
+            return render_template("intake/confirm.html", organisation=organisation, token=token)
         with unit_of_work():
             contact = intake.confirm(token, now=now)
     except InvalidToken as exc:

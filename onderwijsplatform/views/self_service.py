@@ -9,7 +9,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     g,
     redirect,
@@ -214,11 +213,9 @@ def open_link(token: str):
         if not form.validate_on_submit():
             # GET (and HEAD) only shows the button: link scanners must not use the link.
             contact = self_service.peek_link(token, now=now)
-            response = current_app.make_response(
-                render_template("self_service/open.html", form=form, contact=contact, token=token)
+            return render_template(
+                "self_service/open.html", form=form, contact=contact, token=token
             )
-            response.headers["Referrer-Policy"] = "no-referrer"
-            return response
         with unit_of_work():
             contact = self_service.use_link(token, now=now)
     except InvalidToken as exc:

@@ -46,13 +46,6 @@ link_per_address = limiter.limit("3 per hour;10 per day", key_func=_account_key,
 link_global = limiter.limit("300 per hour", key_func=_global_key, methods=["POST"])
 
 
-def _token_page(template: str, **values):
-    response = current_app.make_response(render_template(template, **values))
-    # The token is in the URL: never leak it to another site (AUTH-02).
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
-
-
 def _default_target(user: User) -> str:
     if user.role == Role.COORDINATOR and "coordinator.requests" in current_app.view_functions:
         return url_for("coordinator.requests")
@@ -144,21 +137,21 @@ def _peek(purpose: TokenPurpose, token: str) -> User | None:
 def _set_password_page(purpose: TokenPurpose, token: str, template: str, sign_in: bool):
     user = _peek(purpose, token)
     if user is None:
-        return _token_page("auth/link_invalid.html"), 404
+        return render_template("auth/link_invalid.html"), 404
     form = SetPasswordForm()
     if form.validate_on_submit():
         try:
             with unit_of_work():
                 user = accounts.set_password_with_link(purpose, token, form.password.data)
         except InvalidToken:
-            return _token_page("auth/link_invalid.html"), 404
+            return render_template("auth/link_invalid.html"), 404
         if sign_in and not user.is_staff:
             sessions.start(user)
             flash(_("Welkom! Uw wachtwoord is ingesteld."), "success")
             return redirect(_default_target(user))
         flash(_("Uw wachtwoord is ingesteld. U kunt nu inloggen."), "success")
         return redirect(url_for("auth.login"))
-    return _token_page(template, form=form, user=user)
+    return render_template(template, form=form, user=user)
 
 
 @bp.route("/uitnodiging/<token>", methods=["GET", "POST"])
@@ -178,14 +171,14 @@ def reset_password(token: str):
 def login_link(token: str):
     user = _peek(TokenPurpose.LOGIN_LINK, token)
     if user is None:
-        return _token_page("auth/link_invalid.html"), 404
+        return render_template("auth/link_invalid.html"), 404
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
             with unit_of_work():
                 user = accounts.use_login_link(token)
         except InvalidToken:
-            return _token_page("auth/link_invalid.html"), 404
+            return render_template("auth/link_invalid.html"), 404
         sessions.start(user)
         return redirect(_default_target(user))
-    return _token_page("auth/login_link.html", form=form, user=user)
+    return render_template("auth/login_link.html", form=form, user=user)
