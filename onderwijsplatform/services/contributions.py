@@ -1,10 +1,13 @@
-"""A company's contribution as a form validated it, and copying it onto an offer."""
+"""A company's contribution as a form validated it, and turning it into an offer."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from onderwijsplatform.models import Offer
+from onderwijsplatform.extensions import db
+from onderwijsplatform.models import Contact, Offer, OfferStatus, Organisation
+from onderwijsplatform.services.matching import school_year_of
 
 
 @dataclass
@@ -35,3 +38,28 @@ def apply_contribution(offer: Offer, data: ContributionData) -> None:
     offer.yearly_limit = data.yearly_limit
     offer.available = data.available
     offer.description = data.description
+
+
+def add_offer(
+    organisation: Organisation,
+    contact: Contact,
+    data: ContributionData,
+    *,
+    status: OfferStatus,
+    now: datetime,
+) -> Offer:
+    """A new offer of ``organisation`` at its address, for this school year (flush only)."""
+    offer = Offer(
+        organisation_id=organisation.id,
+        contact_id=contact.id,
+        status=status,
+        school_year=school_year_of(now.date()),
+        postcode=organisation.postcode,
+        place=organisation.place,
+        lat=organisation.lat,
+        lon=organisation.lon,
+    )
+    apply_contribution(offer, data)
+    db.session.add(offer)
+    db.session.flush()
+    return offer

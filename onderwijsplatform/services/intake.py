@@ -26,10 +26,9 @@ from onderwijsplatform.models import (
     TokenPurpose,
 )
 from onderwijsplatform.services import duplicates, self_service
-from onderwijsplatform.services.contributions import ContributionData, apply_contribution
+from onderwijsplatform.services.contributions import ContributionData, add_offer
 from onderwijsplatform.services.errors import InvalidToken, ServiceError
 from onderwijsplatform.services.jobs import job
-from onderwijsplatform.services.matching import school_year_of
 from onderwijsplatform.services.organisations import delete_organisation
 
 CONFIRM_LIFETIME = timedelta(days=7)
@@ -123,21 +122,8 @@ def submit(data: IntakeData, *, now: datetime) -> Organisation:
     organisation.contacts.append(contact)
     db.session.add(organisation)
     db.session.flush()
-    year = school_year_of(now.date())
     for item in data.contributions:
-        offer = Offer(
-            organisation_id=organisation.id,
-            contact_id=contact.id,
-            status=OfferStatus.UNCONFIRMED,
-            school_year=year,
-            postcode=data.postcode,
-            place=data.place,
-            lat=data.lat,
-            lon=data.lon,
-        )
-        apply_contribution(offer, item)
-        db.session.add(offer)
-    db.session.flush()
+        add_offer(organisation, contact, item, status=OfferStatus.UNCONFIRMED, now=now)
     issued = tokens.issue(
         TokenPurpose.INTAKE_CONFIRM,
         lifetime=CONFIRM_LIFETIME,

@@ -25,10 +25,9 @@ from onderwijsplatform.models import (
     Token,
     TokenPurpose,
 )
-from onderwijsplatform.services import suggestions
+from onderwijsplatform.services import contributions, suggestions
 from onderwijsplatform.services.contributions import ContributionData, apply_contribution
 from onderwijsplatform.services.errors import InvalidToken, InvalidTransition, NotFound
-from onderwijsplatform.services.matching import school_year_of
 from onderwijsplatform.services.organisations import delete_organisation
 
 LINK_LIFETIME = timedelta(days=14)
@@ -181,20 +180,8 @@ def add_offer(organisation_id: int, contact: Contact, data: ContributionData, *,
     if organisation is None:
         raise NotFound()
     unconfirmed = organisation.status == OrganisationStatus.UNCONFIRMED
-    offer = Offer(
-        organisation_id=organisation.id,
-        contact_id=contact.id,
-        status=OfferStatus.UNCONFIRMED if unconfirmed else OfferStatus.PENDING_REVIEW,
-        school_year=school_year_of(now.date()),
-        postcode=organisation.postcode,
-        place=organisation.place,
-        lat=organisation.lat,
-        lon=organisation.lon,
-    )
-    apply_contribution(offer, data)
-    db.session.add(offer)
-    db.session.flush()
-    return offer
+    status = OfferStatus.UNCONFIRMED if unconfirmed else OfferStatus.PENDING_REVIEW
+    return contributions.add_offer(organisation, contact, data, status=status, now=now)
 
 
 def change_status(organisation_id: int, offer_id: int, action: str) -> Offer:
