@@ -146,12 +146,13 @@ class _Record:
         self.fail(vocab, f"unknown code {_q(value)}{hint}")
 
     def codes(self, key: str, required: bool = False) -> tuple[str, ...]:
-        # Raw JSON: tuple() of null or a number raises the TypeError caught below.
+        # Only a list may hit the memo: an object or a string must still be refused.
         value: Any = self.data.get(key)
-        try:
-            return self.memo.codes[key, tuple(value)]
-        except (KeyError, TypeError):
-            pass
+        if isinstance(value, list):
+            try:
+                return self.memo.codes[key, tuple(value)]
+            except (KeyError, TypeError):
+                pass
         values = self.strings(key)
         if required and not values:
             self.get(key, required=True)

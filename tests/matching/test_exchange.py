@@ -610,3 +610,11 @@ def test_100k_offers_load(tmp_path: Path) -> None:
     assert len(offers) == 100_000
     assert offers[-1].id == "o-99999"
     assert elapsed < 15  # a few seconds on a 2-core box; generous against noisy CI
+
+
+@pytest.mark.parametrize("bad", [{"gastles": 1}, "gastles"])
+def test_codes_that_are_not_a_list_are_refused_after_a_valid_record(bad):
+    good = {"id": "o1", "organisation": "A", "kinds": ["gastles"], "postcode": "9405"}
+    second = {**good, "id": "o2", "kinds": bad}
+    with pytest.raises(ExchangeError, match="o2.*kinds"):
+        parse_offers([good, second], file="offers.json")
