@@ -616,5 +616,5 @@ def test_100k_offers_load(tmp_path: Path) -> None:
 def test_codes_that_are_not_a_list_are_refused_after_a_valid_record(bad):
     good = {"id": "o1", "organisation": "A", "kinds": ["gastles"], "postcode": "9405"}
     second = {**good, "id": "o2", "kinds": bad}
-    with pytest.raises(ExchangeError, match="o2.*kinds"):
+    with pytest.raises(ExchangeError, match=r"o2.*kinds"):
         parse_offers([good, second], file="offers.json")
