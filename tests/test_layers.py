@@ -277,3 +277,12 @@ def test_matching_is_framework_free_in_a_fresh_interpreter():
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == ""
+
+
+def test_no_module_over_400_lines():
+    long = []
+    for path in sorted([*PACKAGE.rglob("*.py"), *(ROOT / "matching").rglob("*.py")]):
+        lines = len(path.read_text(encoding="utf-8").splitlines())
+        if lines > 400:
+            long.append(f"{path.relative_to(ROOT)}: {lines} lines")
+    assert long == [], "split these along a natural seam"
