@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
 import sqlalchemy as sa
+from sqlalchemy.engine import CursorResult
 
 from onderwijsplatform import scope
 from onderwijsplatform.extensions import db
@@ -185,17 +187,23 @@ def merge(actor: User, organisation_id: int, into_id: int, now: datetime) -> Org
         or target.status is not OrganisationStatus.ACTIVE
     ):
         raise ValidationFailed("into", "bad_target")
-    moved_offers = db.session.execute(
-        sa.update(Offer)
-        .where(Offer.organisation_id == organisation.id)
-        .values(organisation_id=target.id)
-        .execution_options(synchronize_session=False)
+    moved_offers = cast(
+        CursorResult[Any],
+        db.session.execute(
+            sa.update(Offer)
+            .where(Offer.organisation_id == organisation.id)
+            .values(organisation_id=target.id)
+            .execution_options(synchronize_session=False)
+        ),
     ).rowcount
-    moved_contacts = db.session.execute(
-        sa.update(Contact)
-        .where(Contact.organisation_id == organisation.id)
-        .values(organisation_id=target.id)
-        .execution_options(synchronize_session=False)
+    moved_contacts = cast(
+        CursorResult[Any],
+        db.session.execute(
+            sa.update(Contact)
+            .where(Contact.organisation_id == organisation.id)
+            .values(organisation_id=target.id)
+            .execution_options(synchronize_session=False)
+        ),
     ).rowcount
     db.session.expire_all()
     organisation = db.session.get(Organisation, organisation_id)
