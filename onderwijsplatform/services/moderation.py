@@ -75,7 +75,9 @@ def queue(actor: User) -> list[QueueEntry]:
             .where(DuplicateFlag.resolved_at.is_(None))
             .order_by(DuplicateFlag.id)
         ).all()
-        entries.append(QueueEntry(organisation, list(offers), [tuple(f) for f in flags]))
+        entries.append(
+            QueueEntry(organisation, list(offers), [(flag, other) for flag, other in flags])
+        )
     return entries
 
 
@@ -205,8 +207,9 @@ def merge(actor: User, organisation_id: int, into_id: int, now: datetime) -> Org
             .execution_options(synchronize_session=False)
         ),
     ).rowcount
+    # The bulk UPDATEs bypassed the session: expire what it holds, so ``organisation`` (still
+    # the same identity) and its offers and contacts reload on their next use.
     db.session.expire_all()
-    organisation = db.session.get(Organisation, organisation_id)
     organisation.status = OrganisationStatus.MERGED
     organisation.merged_into_id = target.id
     activated = _activate_offers(target.id)
