@@ -12,7 +12,7 @@ def select_locale() -> str:
     """The session's choice, else Dutch: the platform is Dutch first."""
     languages = current_app.config["LANGUAGES"]
     chosen = session.get("lang") if has_request_context() else None
-    if chosen in languages:
+    if isinstance(chosen, str) and chosen in languages:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 

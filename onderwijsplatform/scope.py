@@ -11,15 +11,17 @@ so an id beyond the 32-bit columns never reaches the database.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
 from flask import Flask
+from sqlalchemy.orm import InstrumentedAttribute
 from werkzeug.routing import IntegerConverter, Map
 
 from onderwijsplatform.extensions import db
 from onderwijsplatform.models import (
     AuditEvent,
+    Base,
     Contact,
     DuplicateFlag,
     Introduction,
@@ -35,7 +37,7 @@ from onderwijsplatform.models import (
 )
 from onderwijsplatform.services.errors import NotFound
 
-T = TypeVar("T")
+M = TypeVar("M", bound=Base)
 
 ID_MAX = 2**31 - 1  # the id columns are 32-bit integers on PostgreSQL
 
@@ -53,15 +55,15 @@ def check_id(value: int) -> None:
         raise NotFound()
 
 
-def _organisations(region_id: int) -> sa.Select[tuple[int]]:
+def _organisations(region_id: int) -> sa.Select[int]:
     return sa.select(Organisation.id).where(Organisation.region_id == region_id)
 
 
-def _requests(region_id: int) -> sa.Select[tuple[int]]:
+def _requests(region_id: int) -> sa.Select[int]:
     return sa.select(SchoolRequest.id).where(SchoolRequest.school_id.in_(_organisations(region_id)))
 
 
-def _introductions(region_id: int) -> sa.Select[tuple[int]]:
+def _introductions(region_id: int) -> sa.Select[int]:
     return sa.select(Introduction.id).where(Introduction.request_id.in_(_requests(region_id)))
 
 
@@ -105,16 +107,18 @@ def visible(actor: User | None, model: type) -> sa.ColumnElement[bool]:
     return _IN_REGION[model](actor.region_id)
 
 
-def load(model: type[T], row_id: int, *criteria: Any) -> T:
+def load(model: type[M], row_id: int, *criteria: Any) -> M:
     """The ``model`` row with ``row_id`` that meets ``criteria``; NotFound otherwise."""
     check_id(row_id)
-    row = db.session.scalar(sa.select(model).where(model.id == row_id, *criteria))  # type: ignore[attr-defined]
+    # Every model declares its own ``id: Mapped[int]``; Base has none, so mypy cannot see it.
+    id_column: InstrumentedAttribute[int] = cast(Any, model).id
+    row = db.session.scalar(sa.select(model).where(id_column == row_id, *criteria))
     if row is None:
         raise NotFound()
     return row
 
 
-def get(actor: User | None, model: type[T], row_id: int, *criteria: Any) -> T:
+def get(actor: User | None, model: type[M], row_id: int, *criteria: Any) -> M:
     """The ``model`` row with ``row_id`` if ``actor`` may see it; NotFound otherwise."""
     return load(model, row_id, visible(actor, model), *criteria)
 

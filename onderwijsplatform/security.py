@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import TypeGuard
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, request
@@ -12,7 +13,7 @@ CSP = (
 )
 
 
-def is_safe_next(target: str | None) -> bool:
+def is_safe_next(target: str | None) -> TypeGuard[str]:
     """True only for a same-site relative path (no scheme, host or backslash tricks)."""
     if not target or not target.startswith("/") or target.startswith("//"):
         return False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from flask import current_app
@@ -16,7 +17,7 @@ from onderwijsplatform.services import exchange_files
 from onderwijsplatform.transaction import unit_of_work
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     # One line, no traceback: what an operator needs to fix the file.
     click.echo(message.replace("\n", " "), err=True)
     raise SystemExit(1)
@@ -49,17 +50,19 @@ def import_data_command(
             offers = requests = None
             if offers_path:
                 _check_size(offers_path)
-                offers = load_offers(offers_path)
+                offers = (offers_path, load_offers(offers_path))
             if requests_path:
                 _check_size(requests_path)
-                requests = load_requests(requests_path)
+                requests = (requests_path, load_requests(requests_path))
             report = exchange_files.ImportReport()
             region = exchange_files.choose_region(region_code, current_app.config["REGION_NAME"])
             if offers is not None:
-                exchange_files.import_offers(offers, region=region, file=offers_path, report=report)
+                path, offer_records = offers
+                exchange_files.import_offers(offer_records, region=region, file=path, report=report)
             if requests is not None:
+                path, request_records = requests
                 exchange_files.import_requests(
-                    requests, region=region, file=requests_path, report=report
+                    request_records, region=region, file=path, report=report
                 )
     except ExchangeError as exc:
         _fail(str(exc))
@@ -88,13 +91,13 @@ def export_data_command(
     written = []
     try:
         if offers_path:
-            statuses = tuple(OfferStatus) if everything else (OfferStatus.ACTIVE,)
-            records = exchange_files.export_offers(statuses=statuses)
+            offer_statuses = tuple(OfferStatus) if everything else (OfferStatus.ACTIVE,)
+            records = exchange_files.export_offers(statuses=offer_statuses)
             write_json(Path(offers_path), records)
             written.append(f"{len(records)} offers to {offers_path}")
         if requests_path:
-            statuses = tuple(RequestStatus) if everything else (RequestStatus.OPEN,)
-            records = exchange_files.export_requests(statuses=statuses)
+            request_statuses = tuple(RequestStatus) if everything else (RequestStatus.OPEN,)
+            records = exchange_files.export_requests(statuses=request_statuses)
             write_json(Path(requests_path), records)
             written.append(f"{len(records)} requests to {requests_path}")
     except OSError as exc:

@@ -13,4 +13,6 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     """True when ``password`` matches; False for accounts without a password."""
-    return bool(password_hash) and check_password_hash(password_hash, password)
+    if not password_hash:
+        return False
+    return check_password_hash(password_hash, password)

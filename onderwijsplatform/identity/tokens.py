@@ -6,8 +6,10 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 import sqlalchemy as sa
+from sqlalchemy.engine import CursorResult
 
 from onderwijsplatform.extensions import db
 from onderwijsplatform.models import Token, TokenPurpose, utcnow
@@ -76,11 +78,14 @@ def consume(purpose: TokenPurpose, raw: str, *, now: datetime | None = None) -> 
     """Use the token once (for the POST): a compare-and-set, so two clicks use it once."""
     now = now or utcnow()
     token = peek(purpose, raw, now=now)
-    used = db.session.execute(
-        sa.update(Token)
-        .where(Token.id == token.id, Token.used_at.is_(None))
-        .values(used_at=now)
-        .execution_options(synchronize_session=False)
+    used = cast(
+        CursorResult[Any],
+        db.session.execute(
+            sa.update(Token)
+            .where(Token.id == token.id, Token.used_at.is_(None))
+            .values(used_at=now)
+            .execution_options(synchronize_session=False)
+        ),
     )
     if used.rowcount != 1:
         raise InvalidToken()

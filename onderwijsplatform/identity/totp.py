@@ -6,11 +6,13 @@ import hashlib
 import hmac
 import secrets
 from datetime import datetime
+from typing import Any, cast
 
 import pyotp
 import qrcode
 import qrcode.image.svg
 import sqlalchemy as sa
+from sqlalchemy.engine import CursorResult
 
 from onderwijsplatform.extensions import db
 from onderwijsplatform.models import User
@@ -60,11 +62,14 @@ def verify_totp(user: User, code: str, now: datetime) -> bool:
         return False
     # Compare-and-set, so two requests with the same code cannot both pass.
     last = User.totp_last_counter
-    used = db.session.execute(
-        sa.update(User)
-        .where(User.id == user.id, sa.or_(last.is_(None), last < counter))
-        .values(totp_last_counter=counter)
-        .execution_options(synchronize_session=False)
+    used = cast(
+        CursorResult[Any],
+        db.session.execute(
+            sa.update(User)
+            .where(User.id == user.id, sa.or_(last.is_(None), last < counter))
+            .values(totp_last_counter=counter)
+            .execution_options(synchronize_session=False)
+        ),
     )
     if used.rowcount != 1:
         return False

@@ -12,11 +12,12 @@ import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_mail import BadHeaderError
+from sqlalchemy.engine import CursorResult
 
 from onderwijsplatform.extensions import db
 from onderwijsplatform.mail.transport import (
@@ -161,15 +162,18 @@ def _claim_next(now: datetime) -> _Claimed | None:
         ).first()
         if row is None:
             return None
-        claimed = db.session.execute(
-            sa.update(OutboxEmail)
-            .where(OutboxEmail.id == row.id, due)
-            .values(
-                status=OutboxStatus.SENDING,
-                attempts=OutboxEmail.attempts + 1,
-                locked_until=now + timedelta(seconds=_lease_seconds()),
-            )
-            .execution_options(synchronize_session=False)
+        claimed = cast(
+            CursorResult[Any],
+            db.session.execute(
+                sa.update(OutboxEmail)
+                .where(OutboxEmail.id == row.id, due)
+                .values(
+                    status=OutboxStatus.SENDING,
+                    attempts=OutboxEmail.attempts + 1,
+                    locked_until=now + timedelta(seconds=_lease_seconds()),
+                )
+                .execution_options(synchronize_session=False)
+            ),
         )
         if claimed.rowcount == 1:
             return _Claimed(

@@ -61,7 +61,7 @@ def activity_invitation(
         address = icalendar.vCalAddress(f"mailto:{validate_address(attendee)}")
         address.params["ROLE"] = icalendar.vText("REQ-PARTICIPANT")
         address.params["PARTSTAT"] = icalendar.vText("NEEDS-ACTION")
-        event.add("attendee", address, encode=0)
+        event.add("attendee", address, encode=False)
 
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)

@@ -46,9 +46,9 @@ def retry(
 
 def backlog() -> int:
     """How many messages still wait for delivery (pending or being sent)."""
-    return db.session.scalar(
+    return db.session.execute(
         sa.select(sa.func.count()).where(OutboxEmail.status.in_(STATUS_FILTERS["pending"]))
-    )
+    ).scalar_one()
 
 
 def get_message(message_id: int, *, actor: User | None = None) -> OutboxEmail:

@@ -109,7 +109,8 @@ def send_due(now: datetime | None = None) -> int:
     day = _local_day(now)
     by_school: dict[int, list[User]] = defaultdict(list)
     for user in _due_coordinators(now):
-        by_school[user.school_id].append(user)
+        if user.school_id is not None:  # always: a coordinator has a school (a constraint)
+            by_school[user.school_id].append(user)
     queued = 0
     for school_id, users in by_school.items():
         rows = _new_suggestions(school_id)

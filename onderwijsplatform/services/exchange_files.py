@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -24,6 +24,9 @@ from onderwijsplatform.models import (
     utcnow,
 )
 from onderwijsplatform.services.matching import offer_input, request_input
+
+# The two kinds of row the exchange files carry: both have an ``id`` and an ``external_id``.
+Exchanged = TypeVar("Exchanged", Offer, SchoolRequest)
 
 
 class RegionNotFound(ValueError):
@@ -122,15 +125,14 @@ def _location_columns(location: mt.Location) -> dict[str, Any]:
     }
 
 
-def _existing(
-    model: type[Offer] | type[SchoolRequest], ids: Sequence[str], prefix: str
-) -> dict[str, Any]:
+def _existing(model: type[Exchanged], ids: Sequence[str], prefix: str) -> dict[str, Exchanged]:
     """Rows already holding these exchange ids, including app-made rows exported as "o-12"."""
-    found: dict[str, Any] = {}
+    found: dict[str, Exchanged] = {}
     for start in range(0, len(ids), 1000):
         chunk = ids[start : start + 1000]
         for row in db.session.scalars(sa.select(model).where(model.external_id.in_(chunk))):
-            found[row.external_id] = row
+            if row.external_id is not None:  # always: it matched one of ``chunk``
+                found[row.external_id] = row
     own = {
         int(i[len(prefix) :]): i
         for i in ids
@@ -148,14 +150,14 @@ def _existing(
 def _upsert(
     records: list[Any],
     *,
-    model: type[Offer] | type[SchoolRequest],
+    model: type[Exchanged],
     kind: OrganisationType,
     owner: str,
     new_status: Any,
     region: Region,
     file: str,
     report: ImportReport,
-) -> Iterator[tuple[Any, Organisation, Any]]:
+) -> Iterator[tuple[Any, Organisation, Exchanged]]:
     """Check lengths, then yield ``(record, organisation, row)`` with the row created or found.
 
     ``owner`` names the record's organisation key ("organisation" or "school"); the

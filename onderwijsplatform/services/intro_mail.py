@@ -8,6 +8,7 @@ from flask import current_app
 
 from onderwijsplatform.mail import ics, outbox
 from onderwijsplatform.models import Introduction
+from onderwijsplatform.services.errors import InvalidTransition
 from onderwijsplatform.services.parties import company_contact, school_user
 
 
@@ -69,13 +70,17 @@ def reminder(intro: Introduction, side: str, now: datetime) -> bool:
 
 def date_agreed(intro: Introduction, now: datetime) -> None:
     """A calendar invitation for the agreed date to both sides."""
+    day = intro.agreed_date
+    if day is None:
+        # Only an agreed introduction has a date (a check constraint) and so an invitation.
+        raise InvalidTransition("an introduction without an agreed date has no invitation")
     context = _context(intro)
     contact, coordinator = context["contact"], context["coordinator"]
     people = [p for p in (contact, coordinator) if p is not None]
     organiser = intro.school_request.school.region.contact_email or _sender()
     invite = ics.activity_invitation(
         uid=f"introduction-{intro.id}@onderwijsplatform",
-        start=intro.agreed_date,
+        start=day,
         summary=f"{context['company'].name} × {context['school'].name}",
         description=intro.school_request.description[:500],
         location=context["school"].place or "",
@@ -83,7 +88,7 @@ def date_agreed(intro: Introduction, now: datetime) -> None:
         attendees=[p.email for p in people],
         now=now,
     )
-    key = f"introduction:{intro.id}:date:{intro.agreed_date.isoformat()}"
+    key = f"introduction:{intro.id}:date:{day.isoformat()}"
     for side, person in (("company", contact), ("school", coordinator)):
         _send("introduction_date", person, context, f"{key}:{side}", now, ics=invite)
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any, cast
 
 import sqlalchemy as sa
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import selectinload
 
 from onderwijsplatform import scope
@@ -91,11 +93,14 @@ def needs_attention(actor: User) -> list[Introduction]:
 
 
 def _compare_and_set(intro_id: int, actor: User, now: datetime, **values) -> bool:
-    done = db.session.execute(
-        sa.update(Introduction)
-        .where(Introduction.id == intro_id, Introduction.state == S.REQUESTED)
-        .values(decided_by_id=actor.id, decided_at=now, updated_at=now, **values)
-        .execution_options(synchronize_session=False)
+    done = cast(
+        CursorResult[Any],
+        db.session.execute(
+            sa.update(Introduction)
+            .where(Introduction.id == intro_id, Introduction.state == S.REQUESTED)
+            .values(decided_by_id=actor.id, decided_at=now, updated_at=now, **values)
+            .execution_options(synchronize_session=False)
+        ),
     )
     return done.rowcount == 1
 
@@ -194,11 +199,14 @@ def move(
         raise InvalidTransition(f"{intro.state.value} -> {new.value}")
     old = intro.state
     # Compare-and-set here too, so a stale page cannot move it from a state it left.
-    done = db.session.execute(
-        sa.update(Introduction)
-        .where(Introduction.id == intro.id, Introduction.state == old)
-        .values(state=new, updated_at=now)
-        .execution_options(synchronize_session=False)
+    done = cast(
+        CursorResult[Any],
+        db.session.execute(
+            sa.update(Introduction)
+            .where(Introduction.id == intro.id, Introduction.state == old)
+            .values(state=new, updated_at=now)
+            .execution_options(synchronize_session=False)
+        ),
     )
     if done.rowcount != 1:
         raise InvalidTransition("changed meanwhile")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
 import sqlalchemy as sa
+from sqlalchemy.engine import CursorResult
 
 from onderwijsplatform import scope
 from onderwijsplatform.extensions import db
@@ -73,7 +75,9 @@ def queue(actor: User) -> list[QueueEntry]:
             .where(DuplicateFlag.resolved_at.is_(None))
             .order_by(DuplicateFlag.id)
         ).all()
-        entries.append(QueueEntry(organisation, list(offers), [tuple(f) for f in flags]))
+        entries.append(
+            QueueEntry(organisation, list(offers), [(flag, other) for flag, other in flags])
+        )
     return entries
 
 
@@ -185,20 +189,27 @@ def merge(actor: User, organisation_id: int, into_id: int, now: datetime) -> Org
         or target.status is not OrganisationStatus.ACTIVE
     ):
         raise ValidationFailed("into", "bad_target")
-    moved_offers = db.session.execute(
-        sa.update(Offer)
-        .where(Offer.organisation_id == organisation.id)
-        .values(organisation_id=target.id)
-        .execution_options(synchronize_session=False)
+    moved_offers = cast(
+        CursorResult[Any],
+        db.session.execute(
+            sa.update(Offer)
+            .where(Offer.organisation_id == organisation.id)
+            .values(organisation_id=target.id)
+            .execution_options(synchronize_session=False)
+        ),
     ).rowcount
-    moved_contacts = db.session.execute(
-        sa.update(Contact)
-        .where(Contact.organisation_id == organisation.id)
-        .values(organisation_id=target.id)
-        .execution_options(synchronize_session=False)
+    moved_contacts = cast(
+        CursorResult[Any],
+        db.session.execute(
+            sa.update(Contact)
+            .where(Contact.organisation_id == organisation.id)
+            .values(organisation_id=target.id)
+            .execution_options(synchronize_session=False)
+        ),
     ).rowcount
+    # The bulk UPDATEs bypassed the session: expire what it holds, so ``organisation`` (still
+    # the same identity) and its offers and contacts reload on their next use.
     db.session.expire_all()
-    organisation = db.session.get(Organisation, organisation_id)
     organisation.status = OrganisationStatus.MERGED
     organisation.merged_into_id = target.id
     activated = _activate_offers(target.id)

@@ -160,13 +160,13 @@ def request_reports(now: datetime) -> int:
             key = f"outcome:{intro.id}:{side}"
             if person is None or _sent(key):
                 continue
-            owner = {"contact_id": person.id} if side == "company" else {"user_id": person.id}
             issued = tokens.issue(
                 TokenPurpose.OUTCOME,
                 lifetime=LINK_LIFETIME,
                 now=now,
                 introduction_id=intro.id,
-                **owner,
+                contact_id=person.id if side == "company" else None,
+                user_id=person.id if side == "school" else None,
             )
             context = {
                 "intro": intro,

@@ -134,7 +134,9 @@ def to_csv(kind: str, table: list[list]) -> str:
 def to_xlsx(year: str, tables: dict[str, list[list]]) -> bytes:
     """One workbook with a sheet per table; text cells are formula-escaped."""
     book = Workbook()
-    book.remove(book.active)
+    default = book.active  # a new workbook starts with one empty sheet; ours are named
+    if default is not None:
+        book.remove(default)
     titles = {"company": "Per bedrijf", "school": "Per school", "activities": "Activiteiten"}
     for kind, table in tables.items():
         sheet = book.create_sheet(titles[kind])

@@ -10,7 +10,7 @@ from matching.geo import GeoError, get_geocoder, normalise_postcode
 from onderwijsplatform.extensions import db
 from onderwijsplatform.models import Organisation, RequestStatus, SchoolRequest, SchoolType, User
 from onderwijsplatform.services import suggestions
-from onderwijsplatform.services.errors import ValidationFailed
+from onderwijsplatform.services.errors import NotFound, ValidationFailed
 
 
 def update(user: User, values: dict[str, Any]) -> Organisation:
@@ -18,9 +18,14 @@ def update(user: User, values: dict[str, Any]) -> Organisation:
 
     The location is geocoded; open requests move with the school and are re-ranked.
     Raises ValidationFailed("postcode", <nl message>, ...) when the location cannot be found,
-    ValidationFailed("brin_code", "brin_taken") for a BRIN code of another school.
+    ValidationFailed("brin_code", "brin_taken") for a BRIN code of another school,
+    and NotFound for an account without a school (there is no profile to save).
     """
     school = user.school
+    if school is None:
+        # A coordinator always has one (the coordinator_has_school constraint); anyone else
+        # reaching here has no school profile, which the views answer with a 404.
+        raise NotFound()
     try:
         if values["postcode"]:
             values = {**values, "postcode": normalise_postcode(values["postcode"])}

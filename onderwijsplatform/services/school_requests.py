@@ -17,7 +17,7 @@ from onderwijsplatform.models import (
     utcnow,
 )
 from onderwijsplatform.services import suggestions
-from onderwijsplatform.services.errors import InvalidTransition, ValidationFailed
+from onderwijsplatform.services.errors import InvalidTransition, NotFound, ValidationFailed
 from onderwijsplatform.services.matching import school_year_of
 
 FIELDS = (
@@ -70,9 +70,13 @@ def create(actor: User, values: dict[str, Any], *, now: datetime | None = None) 
     """A new open request of the actor's school, ranked at once.
 
     Raises ValidationFailed("school", "school_location_missing") when the school profile
-    has no location yet.
+    has no location yet, and NotFound for an account without a school.
     """
     school = actor.school
+    if school is None:
+        # A coordinator always has one (the coordinator_has_school constraint); anyone else
+        # has no school to ask for, which the views answer with a 404.
+        raise NotFound()
     _require_location(school)
     request = SchoolRequest(school_id=school.id, created_by_id=actor.id, status=RequestStatus.OPEN)
     _apply(request, school, values)

@@ -217,17 +217,18 @@ def update_contact(
 
 def _has_history(organisation_id: int) -> bool:
     offer_ids = sa.select(Offer.id).where(Offer.organisation_id == organisation_id)
-    return (
-        db.session.scalar(
-            sa.select(sa.func.count(Introduction.id)).where(Introduction.offer_id.in_(offer_ids))
-        )
-        > 0
-    )
+    count = sa.select(sa.func.count(Introduction.id)).where(Introduction.offer_id.in_(offer_ids))
+    return db.session.execute(count).scalar_one() > 0
 
 
 def export(organisation_id: int, contact: Contact) -> dict[str, Any]:
-    """Everything held about the organisation and this contact (GDPR access and portability)."""
+    """Everything held about the organisation and this contact (GDPR access and portability).
+
+    Raises NotFound when the organisation no longer exists.
+    """
     organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None:
+        raise NotFound()
     offer_ids = [o.id for o in offers_of(organisation_id)]
     introductions = db.session.scalars(
         sa.select(Introduction)

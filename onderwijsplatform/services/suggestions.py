@@ -73,19 +73,19 @@ def refresh(requests: Sequence[SchoolRequest]) -> RefreshReport:
                 db.session.delete(row)
                 report.removed += 1
         for offer_id, result in fresh.items():
-            row = existing[request.id].get(offer_id)
-            if row is None:
-                row = MatchSuggestion(request_id=request.id, offer_id=offer_id)
-                db.session.add(row)
+            suggestion = existing[request.id].get(offer_id)
+            if suggestion is None:
+                suggestion = MatchSuggestion(request_id=request.id, offer_id=offer_id)
+                db.session.add(suggestion)
                 report.created += 1
             else:
                 report.updated += 1
-            row.score = round(result.score, 4)
-            row.rank = result.rank
-            row.reasons = list(result.reasons_nl)
-            row.reasons_en = list(result.reasons_en)
-            row.distance_km = result.distance_km
-            row.algorithm_version = ALGORITHM_VERSION
+            suggestion.score = round(result.score, 4)
+            suggestion.rank = result.rank
+            suggestion.reasons = list(result.reasons_nl)
+            suggestion.reasons_en = list(result.reasons_en)
+            suggestion.distance_km = result.distance_km
+            suggestion.algorithm_version = ALGORITHM_VERSION
     db.session.flush()
     return report
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import Blueprint, render_template
 from flask_babel import gettext as _
 
@@ -24,11 +26,13 @@ def report(token: str):
     side = outcomes.side_of(link)
     form = OutcomeForm()
     if form.validate_on_submit():
+        # The number fields parse whole numbers to int and decimals to Decimal.
+        pupils, hours = form.pupils.value, form.hours.value
         data = outcomes.Report(
             took_place=form.took_place.data == "ja",
-            pupils=form.pupils.value,
+            pupils=None if pupils is None else int(pupils),
             # Hours and materials are the company's to report; the school's form has none.
-            hours=form.hours.value if side == "company" else None,
+            hours=Decimal(hours) if side == "company" and hours is not None else None,
             materials_cents=(
                 int(form.materials.value * 100)
                 if side == "company" and form.materials.value is not None

@@ -67,7 +67,7 @@ def scoped(view):
         g.org_id = g.self_contact.organisation_id
         return view(*args, **kwargs)
 
-    wrapper.company_scoped = True  # type: ignore[attr-defined]
+    wrapper.company_scoped = True
     return wrapper
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from onderwijsplatform.models import Role
-from onderwijsplatform.services import suggestions
+from onderwijsplatform.services import school_profile, school_requests, suggestions
+from onderwijsplatform.services.errors import NotFound
 from tests.conftest import csrf_token_from, sign_in
 from tests.factories import make_request, make_school, make_user
 
@@ -85,6 +86,15 @@ def test_own_request_but_foreign_suggestion_is_404(signed_in, school, offers):
 def test_staff_do_not_get_coordinator_pages(client, db):
     sign_in(client, make_user(Role.STAFF))
     assert client.get("/school/hulpvragen").status_code == 404
+
+
+def test_an_account_without_a_school_has_no_profile_or_request_to_save(db):
+    # Only a coordinator has a school (a database constraint); anyone else gets NotFound.
+    staff = make_user(Role.STAFF)
+    with pytest.raises(NotFound):
+        school_profile.update(staff, {})
+    with pytest.raises(NotFound):
+        school_requests.create(staff, {})
 
 
 def test_lists_show_only_own_school(signed_in, school):
