@@ -22,7 +22,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     load_config(app, test_config)
 
-    from onderwijsplatform import auth, cli, database, errors, i18n, security
+    from onderwijsplatform import auth, cli, database, errors, i18n, labels, security
     from onderwijsplatform.extensions import bootstrap, csrf, db, limiter, mail, migrate
 
     db.init_app(app)
@@ -33,6 +33,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     bootstrap.init_app(app)
     limiter.init_app(app)
     i18n.init_app(app)
+    labels.init_app(app)
     security.init_app(app)
     auth.init_app(app)
 

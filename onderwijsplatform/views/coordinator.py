@@ -8,7 +8,6 @@ from flask_login import current_user
 
 from onderwijsplatform.auth import coordinator_required
 from onderwijsplatform.extensions import db
-from onderwijsplatform.forms.coordinator_common import labels
 from onderwijsplatform.forms.requests import (
     DismissForm,
     IntroductionForm,
@@ -22,16 +21,6 @@ from onderwijsplatform.services import introduction_requests, school_profile, sc
 from onderwijsplatform.services.errors import InvalidTransition, NotFound, ValidationFailed
 
 bp = Blueprint("coordinator", __name__, url_prefix="/school")
-
-
-@bp.context_processor
-def _vocabulary_labels():
-    lang = current_locale()
-    return {
-        "kind_labels": lambda codes: labels("kinds", codes, lang),
-        "sector_labels": lambda codes: labels("sectors", codes, lang),
-        "target_label": lambda code: labels("target_groups", [code], lang),
-    }
 
 
 def _own_request(request_id: int) -> SchoolRequest:

@@ -12,6 +12,7 @@ from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import validate_csrf
 from wtforms.validators import ValidationError
 
+from onderwijsplatform import labels
 from onderwijsplatform.extensions import csrf, db, limiter
 from onderwijsplatform.forms.intake import (
     MAX_CONTRIBUTIONS,
@@ -74,7 +75,9 @@ KIND_EXPLANATIONS = {
 @bp.get("")
 def landing():
     lang = current_locale()
-    kinds = [(label, KIND_EXPLANATIONS.get(code, "")) for code, label in intake.kind_terms(lang)]
+    kinds = [
+        (label, KIND_EXPLANATIONS.get(code, "")) for code, label in labels.choices("kinds", lang)
+    ]
     return render_template("intake/landing.html", kinds=kinds)
 
 
