@@ -20,7 +20,7 @@ from flask_login import current_user, login_user, logout_user
 
 from onderwijsplatform.extensions import db, limiter
 from onderwijsplatform.forms.auth import ConfirmForm, EmailOnlyForm, LoginForm, SetPasswordForm
-from onderwijsplatform.forms.coordinator_common import normalise_email
+from onderwijsplatform.forms.text import normalise_email
 from onderwijsplatform.models import Role, TokenPurpose, User, utcnow
 from onderwijsplatform.security import is_safe_next
 from onderwijsplatform.services import accounts
