@@ -20,7 +20,7 @@ from onderwijsplatform.forms.intake import (
     seconds_since_started,
     sign_started,
 )
-from onderwijsplatform.forms.intake_fields import normalise_email
+from onderwijsplatform.forms.text import normalise_email
 from onderwijsplatform.i18n import current_locale
 from onderwijsplatform.models import utcnow
 from onderwijsplatform.services import intake
