@@ -136,7 +136,7 @@ def agree(introduction_id: int):
         return _render_detail(intro, 422, agree=form)
     return _follow_up(
         introduction_id,
-        lambda: introductions.agree_date(current_user, introduction_id, form.day.data, utcnow()),
+        lambda: introductions.agree_date(current_user, introduction_id, form.day.value, utcnow()),
         _("Datum vastgelegd; beide kanten krijgen een agenda-uitnodiging."),
     )
 
