@@ -39,6 +39,8 @@ from onderwijsplatform.forms.text import (
     parse_phone,
     split_themes,
 )
+from onderwijsplatform.services import passwords, staff_accounts
+from onderwijsplatform.services.errors import ValidationFailed
 
 
 @contextmanager
@@ -430,6 +432,14 @@ def test_unknown_codes_are_refused_in_both_languages(app, values):
 
 class PasswordForm(Form):
     password = PasswordField("Wachtwoord", validators=[NewPassword()])
+
+
+def test_one_password_policy_for_every_account():
+    assert passwords.PASSWORD_MIN == 10
+    assert staff_accounts.PASSWORD_MIN is passwords.PASSWORD_MIN
+    staff_accounts.check_password_rules("x" * passwords.PASSWORD_MIN)
+    with pytest.raises(ValidationFailed):
+        staff_accounts.check_password_rules("x" * (passwords.PASSWORD_MIN - 1))
 
 
 @pytest.mark.parametrize(

@@ -5,28 +5,19 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo
 
 from onderwijsplatform.forms.fields import DayField, NumberField, line_field, text_field
-from onderwijsplatform.forms.text import REQUIRED
+from onderwijsplatform.forms.text import PASSWORDS_DIFFER, REQUIRED, NewPassword
 
 
 class EnrolForm(FlaskForm):
     """Set a password and confirm the authenticator with one code."""
 
-    password = PasswordField(
-        _l("Wachtwoord"),
-        validators=[
-            DataRequired(REQUIRED),
-            Length(min=8, max=128, message=_l("Gebruik 8 tot 128 tekens (15 of meer is beter).")),
-        ],
-    )
+    password = PasswordField(_l("Wachtwoord"), validators=[DataRequired(REQUIRED), NewPassword()])
     password_repeat = PasswordField(
         _l("Wachtwoord nogmaals"),
-        validators=[
-            DataRequired(REQUIRED),
-            EqualTo("password", message=_l("De wachtwoorden zijn niet gelijk.")),
-        ],
+        validators=[DataRequired(REQUIRED), EqualTo("password", message=PASSWORDS_DIFFER)],
     )
     code = line_field(_l("Code uit de app"), 20, required=True)
 

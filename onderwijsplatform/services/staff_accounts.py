@@ -14,12 +14,10 @@ from onderwijsplatform.models.users import new_session_token
 from onderwijsplatform.services import tokens, totp
 from onderwijsplatform.services.errors import NotFound, ValidationFailed
 from onderwijsplatform.services.outbox import validate_address
-from onderwijsplatform.services.passwords import hash_password
+from onderwijsplatform.services.passwords import PASSWORD_MAX, PASSWORD_MIN, hash_password
 
 ENROL_LIFETIME = timedelta(hours=24)
 PENDING_LIFETIME = timedelta(minutes=5)
-PASSWORD_MIN = 8
-PASSWORD_MAX = 128
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from flask_login import current_user, login_user, logout_user
 
 from onderwijsplatform.extensions import db, limiter
 from onderwijsplatform.forms.staff import EnrolForm, SecondFactorForm
+from onderwijsplatform.forms.text import PASSWORD_LENGTH
 from onderwijsplatform.models import utcnow
 from onderwijsplatform.security import is_safe_next
 from onderwijsplatform.services import staff_accounts, totp
@@ -135,7 +136,7 @@ def enrol(token: str):
             if exc.field == "code":
                 form.code.errors.append(_("Deze code klopt niet. Probeer de nieuwste code."))
             else:
-                form.password.errors.append(_("Gebruik 8 tot 128 tekens (15 of meer is beter)."))
+                form.password.errors.append(str(PASSWORD_LENGTH))
         except InvalidToken:
             db.session.rollback()
             abort(404)
