@@ -50,7 +50,8 @@ def clean_text(value: object) -> object:
 def drop_controls(value: object) -> object:
     """Remove the control characters of one line instead of refusing them.
 
-    Only the public company forms use it: people paste from other programs there.
+    For the public company forms (people paste from other programs there) and for addresses
+    looked up as typed (``normalise_email``).
     """
     return _CONTROL_LINE.sub("", value) if isinstance(value, str) else value
 
