@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from matching import vocabulary
 from matching.types import Offer, Request
 
 __all__ = ["Explanation", "clean_label", "common_in_order", "reasons", "sector_state"]
@@ -28,29 +29,6 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "capacity": ("capaciteit: {}", "capacity: {}"),
     "busy": ("al vaak voorgesteld dit jaar", "often introduced this year"),
     "limit": ("bijna aan de jaarlimiet", "close to its yearly limit"),
-}
-
-# Kinds as people write them; a code without a short form is shown as it is.
-_KIND: dict[str, tuple[str, str]] = {
-    "gastles": ("gastles", "guest lesson"),
-    "bedrijfsbezoek": ("bedrijfsbezoek", "company visit"),
-    "stage_leerling": ("stage voor leerlingen", "internship for pupils"),
-    "stage_docent": ("docentstage", "teacher internship"),
-    "materialen": ("materialen", "materials"),
-    "doe_activiteit": ("doe-activiteit", "hands-on activity"),
-    "hybride_docent": ("hybride docent", "hybrid teacher"),
-    "lesmodule": ("lesmodule", "lesson module"),
-    "kennisdeling": ("kennisdeling", "knowledge sharing"),
-}
-
-# Short forms of the target groups as coordinators say them ("vmbo 3–4"), per language.
-_AUDIENCE: dict[str, tuple[str, str]] = {
-    "po": ("basisschool", "primary school"),
-    "vmbo_onderbouw": ("vmbo 1–2", "vmbo years 1–2"),
-    "vmbo_bovenbouw": ("vmbo 3–4", "vmbo years 3–4"),
-    "mbo": ("mbo", "mbo"),
-    "havo_vwo": ("havo/vwo", "havo/vwo"),
-    "docenten": ("docenten", "teachers"),
 }
 
 # Free-text themes are shown to coordinators before any introduction: never let one
@@ -112,13 +90,6 @@ def _say(key: str, lang: str, *args: object) -> str:
     return (en if lang == "en" else nl).format(*args)
 
 
-def _short(table: dict[str, tuple[str, str]], code: str, lang: str) -> str:
-    forms = table.get(code)
-    if forms is None:
-        return code
-    return forms[1] if lang == "en" else forms[0]
-
-
 def reasons(explanation: Explanation, lang: str = "nl") -> tuple[str, ...]:
     """Return the reasons for a match, most important first.
 
@@ -136,7 +107,7 @@ def reasons(explanation: Explanation, lang: str = "nl") -> tuple[str, ...]:
         "thema: energietransitie")``. Never contains contact details.
     """
     e = explanation
-    out = [_say("kind", lang, _short(_KIND, k, lang)) for k in e.kinds]
+    out = [_say("kind", lang, vocabulary.short("kinds", k, lang)) for k in e.kinds]
     if e.sector_state == "match":
         out += [_say("sector", lang, s) for s in e.sectors]
     elif e.sector_state == "any":
@@ -151,7 +122,8 @@ def reasons(explanation: Explanation, lang: str = "nl") -> tuple[str, ...]:
             out.append(_say("op_school", lang))
     out += [_say("theme", lang, t) for t in e.themes[:_MAX_THEMES]]
     if e.audience == "match":
-        out.append(_say("audience_match", lang, _short(_AUDIENCE, e.target_group, lang)))
+        audience = vocabulary.short("target_groups", e.target_group, lang)
+        out.append(_say("audience_match", lang, audience))
     elif e.audience == "other":
         out.append(_say("audience_other", lang))
     if e.text_fits:

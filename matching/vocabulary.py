@@ -1,4 +1,4 @@
-"""The exchange-format vocabulary: codes with their Dutch and English labels."""
+"""The exchange-format vocabulary: codes with their Dutch and English labels and short forms."""
 
 from __future__ import annotations
 
@@ -7,54 +7,85 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class Term:
-    """One vocabulary entry: a stable code and its labels per language."""
+    """One vocabulary entry: a stable code, its labels and its short forms per language.
+
+    The short form is the word people use in a sentence ("docentstage"); the reasons of a
+    match say it. Without one, the short form is the label.
+    """
 
     code: str
     nl: str
     en: str
+    short_nl: str = ""
+    short_en: str = ""
 
     def label(self, lang: str = "nl") -> str:
         """Return the label in ``lang`` ("nl" or "en"); Dutch for anything else."""
         return self.en if lang == "en" else self.nl
 
+    def short(self, lang: str = "nl") -> str:
+        """Return the short form in ``lang``; the label when there is none."""
+        short = self.short_en if lang == "en" else self.short_nl
+        return short or self.label(lang)
+
 
 KINDS: tuple[Term, ...] = (
-    Term("gastles", "Gastles op school", "Guest lesson at school"),
-    Term("bedrijfsbezoek", "Bedrijfsbezoek / excursie", "Company visit / excursion"),
+    Term("gastles", "Gastles op school", "Guest lesson at school", "gastles", "guest lesson"),
+    Term(
+        "bedrijfsbezoek",
+        "Bedrijfsbezoek / excursie",
+        "Company visit / excursion",
+        "bedrijfsbezoek",
+        "company visit",
+    ),
     Term(
         "stage_leerling",
         "Stageplek voor leerlingen (snuffelstage, beroepspraktijkvorming)",
         "Internship for pupils (taster or work placement)",
+        "stage voor leerlingen",
+        "internship for pupils",
     ),
     Term(
         "stage_docent",
         "Stageplek voor docenten (docentstage)",
         "Internship for teachers",
+        "docentstage",
+        "teacher internship",
     ),
     Term(
         "materialen",
         "Faciliteiten en/of materialen beschikbaar stellen",
         "Facilities and/or materials",
+        "materialen",
+        "materials",
     ),
     Term(
         "doe_activiteit",
         "(Mede) organiseren van doe-activiteiten",
         "(Co-)organising hands-on activities",
+        "doe-activiteit",
+        "hands-on activity",
     ),
     Term(
         "hybride_docent",
         "Hybride docent beschikbaar stellen",
         "Providing a hybrid teacher",
+        "hybride docent",
+        "hybrid teacher",
     ),
     Term(
         "lesmodule",
         "Inhoudelijke ondersteuning van een onderwijsmodule of opdracht",
         "Support for a lesson module or assignment",
+        "lesmodule",
+        "lesson module",
     ),
     Term(
         "kennisdeling",
         "Kennisdeling (workshops, masterclasses, netwerk)",
         "Knowledge sharing (workshops, masterclasses, network)",
+        "kennisdeling",
+        "knowledge sharing",
     ),
 )
 
@@ -71,13 +102,22 @@ SECTORS: tuple[Term, ...] = (
     Term("groen", "Groen", "Green (agriculture and nature)"),
 )
 
+# Short forms as coordinators say them ("vmbo 3–4").
 TARGET_GROUPS: tuple[Term, ...] = (
-    Term("po", "Primair onderwijs (vooral groep 7 en 8)", "Primary school (mainly years 7 and 8)"),
-    Term("vmbo_onderbouw", "vmbo leerjaar 1–2", "vmbo years 1–2"),
-    Term("vmbo_bovenbouw", "vmbo leerjaar 3–4", "vmbo years 3–4"),
-    Term("mbo", "mbo", "mbo (vocational college)"),
-    Term("havo_vwo", "havo/vwo", "havo/vwo"),
-    Term("docenten", "docenten en instructeurs", "teachers and instructors"),
+    Term(
+        "po",
+        "Primair onderwijs (vooral groep 7 en 8)",
+        "Primary school (mainly years 7 and 8)",
+        "basisschool",
+        "primary school",
+    ),
+    Term("vmbo_onderbouw", "vmbo leerjaar 1–2", "vmbo years 1–2", "vmbo 1–2", "vmbo years 1–2"),
+    Term("vmbo_bovenbouw", "vmbo leerjaar 3–4", "vmbo years 3–4", "vmbo 3–4", "vmbo years 3–4"),
+    Term("mbo", "mbo", "mbo (vocational college)", "mbo", "mbo"),
+    Term("havo_vwo", "havo/vwo", "havo/vwo", "havo/vwo", "havo/vwo"),
+    Term(
+        "docenten", "docenten en instructeurs", "teachers and instructors", "docenten", "teachers"
+    ),
 )
 
 WHERE: tuple[Term, ...] = (
@@ -109,6 +149,12 @@ def label(vocabulary: str, code: str, lang: str = "nl") -> str:
     """Return the label of ``code`` in ``vocabulary``; the code itself if unknown."""
     term = _BY_CODE[vocabulary].get(code)
     return term.label(lang) if term else code
+
+
+def short(vocabulary: str, code: str, lang: str = "nl") -> str:
+    """Return the short form of ``code`` in ``vocabulary``; the code itself if unknown."""
+    term = _BY_CODE[vocabulary].get(code)
+    return term.short(lang) if term else code
 
 
 def choices(vocabulary: str, lang: str = "nl") -> list[tuple[str, str]]:

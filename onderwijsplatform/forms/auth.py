@@ -4,26 +4,26 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, ValidationError
+from wtforms import EmailField, HiddenField, PasswordField, SelectField
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
 
-from onderwijsplatform.forms.coordinator_common import (
+from onderwijsplatform.forms.fields import CodeField, InChoices, line_field
+from onderwijsplatform.forms.text import (
+    PASSWORDS_DIFFER,
     TOO_LONG,
-    InChoices,
+    Characters,
+    NewPassword,
     OneEmail,
-    SingleLine,
-    clean,
+    clean_line,
 )
-
-PASSWORD_MIN = 10
-PASSWORD_MAX = 128
+from onderwijsplatform.identity.passwords import PASSWORD_MAX
 
 
 def _email_field(required_message: str, *, check=OneEmail) -> EmailField:
     """An address field: trimmed, required, at most 320 characters, checked by ``check``."""
     return EmailField(
         _l("E-mailadres"),
-        filters=[clean],
+        filters=[clean_line],
         validators=[
             DataRequired(required_message),
             Length(max=320, message=TOO_LONG),
@@ -33,8 +33,8 @@ def _email_field(required_message: str, *, check=OneEmail) -> EmailField:
 
 
 class LoginForm(FlaskForm):
-    # Login only needs one line: an unknown address simply does not sign in.
-    email = _email_field(_l("Vul uw e-mailadres in."), check=SingleLine)
+    # Login only needs the character rule: an unknown address simply does not sign in.
+    email = _email_field(_l("Vul uw e-mailadres in."), check=Characters)
     password = PasswordField(
         _l("Wachtwoord"),
         validators=[InputRequired(_l("Vul uw wachtwoord in.")), Length(max=PASSWORD_MAX)],
@@ -48,31 +48,18 @@ class EmailOnlyForm(FlaskForm):
     email = _email_field(_l("Vul uw e-mailadres in."))
 
 
-def _not_control(form, field) -> None:
-    if any(ord(c) < 32 or ord(c) == 127 for c in field.data or ""):
-        raise ValidationError(_l("Dit veld bevat tekens die niet zijn toegestaan."))
-
-
 class SetPasswordForm(FlaskForm):
-    """Choose a password (invitation and reset): length only, no composition rules."""
+    """Choose a password (invitation and reset): the one password rule."""
 
     password = PasswordField(
         _l("Nieuw wachtwoord"),
-        validators=[
-            InputRequired(_l("Kies een wachtwoord.")),
-            Length(
-                min=PASSWORD_MIN,
-                max=PASSWORD_MAX,
-                message=_l("Kies een wachtwoord van 10 tot 128 tekens."),
-            ),
-            _not_control,
-        ],
+        validators=[InputRequired(_l("Kies een wachtwoord.")), NewPassword()],
     )
     confirm = PasswordField(
         _l("Herhaal het wachtwoord"),
         validators=[
             InputRequired(_l("Herhaal het wachtwoord.")),
-            EqualTo("password", _l("De twee wachtwoorden zijn niet gelijk.")),
+            EqualTo("password", PASSWORDS_DIFFER),
         ],
     )
 
@@ -82,23 +69,13 @@ class ConfirmForm(FlaskForm):
 
 
 class InvitationForm(FlaskForm):
-    """Staff invite a coordinator for one school of their region."""
+    """Staff invite a coordinator for one school of their region (the view sets the schools)."""
 
     school_id = SelectField(
         _l("School"),
         validate_choice=False,
         validators=[DataRequired(_l("Kies een school.")), InChoices()],
     )
-    name = StringField(
-        _l("Naam"),
-        filters=[clean],
-        validators=[
-            DataRequired(_l("Vul de naam in.")),
-            Length(max=200, message=TOO_LONG),
-            SingleLine(),
-        ],
-    )
+    name = line_field(_l("Naam"), 200, required=_l("Vul de naam in."))
     email = _email_field(_l("Vul het e-mailadres in."))
-    language = SelectField(
-        _l("Taal van de e-mail"), default="nl", validate_choice=False, validators=[InChoices()]
-    )
+    language = CodeField(_l("Taal van de e-mail"), codes="language", default="nl")

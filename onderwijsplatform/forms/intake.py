@@ -16,21 +16,24 @@ from wtforms import (
     FormField,
     HiddenField,
     StringField,
-    TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, ValidationError
 
 from matching.geo import GeoError, Point, get_geocoder, normalise_postcode
-from onderwijsplatform.forms.intake_fields import (
-    REQUIRED,
-    Characters,
+from onderwijsplatform.forms.fields import (
     CodesField,
-    IsoDateField,
+    DayField,
+    NumberField,
+    check_period,
+    line_field,
+    text_field,
+)
+from onderwijsplatform.forms.text import (
     OneEmail,
     Phone,
-    WholeNumberField,
+    Themes,
     clean_line,
-    clean_text,
+    drop_controls,
     split_themes,
 )
 from onderwijsplatform.i18n import current_locale
@@ -38,61 +41,43 @@ from onderwijsplatform.services.contributions import ContributionData
 from onderwijsplatform.services.intake import IntakeData
 
 MAX_CONTRIBUTIONS = 5
+EXAMPLE_ADDRESS = "naam@bedrijf.nl"
 THEME_MAX = 100
 THEMES_MAX = 10
 
 
-def _line(label, max_length: int, *, required: bool = False, name: bool = False, **kwargs):
-    validators = [DataRequired(message=REQUIRED)] if required else []
-    validators += [
-        Length(max=max_length, message=_l("Maximaal %(max)d tekens.")),
-        Characters(name=name),
-    ]
-    return StringField(label, validators, filters=[clean_line], **kwargs)
+def _line(label, max_length: int, *, required: bool = False, **kwargs):
+    """One line of the public forms: control characters pasted along are dropped."""
+    return line_field(label, max_length, required=required, lenient=True, **kwargs)
 
 
 class ContributionFields:
     """The fields of one contribution (an Offer), shared by the intake and self-service."""
 
     kinds = CodesField(
-        _l("Wat biedt u aan?"),
-        [DataRequired(message=_l("Kies minstens één soort hulp."))],
-        vocabulary_name="kinds",
+        _l("Wat biedt u aan?"), [DataRequired(_l("Kies minstens één soort hulp."))], codes="kinds"
     )
-    sectors = CodesField(_l("Bij welke profielen past het?"), vocabulary_name="sectors")
-    themes = _line(_l("Thema's (trefwoorden, gescheiden door komma's)"), 1000)
+    sectors = CodesField(_l("Bij welke profielen past het?"), codes="sectors")
+    themes = _line(
+        _l("Thema's (trefwoorden, gescheiden door komma's)"),
+        1000,
+        validators=[Themes(count=THEMES_MAX, length=THEME_MAX)],
+    )
     target_groups = CodesField(
         _l("Voor wie?"),
-        [DataRequired(message=_l("Kies minstens één doelgroep."))],
-        vocabulary_name="target_groups",
+        [DataRequired(_l("Kies minstens één doelgroep."))],
+        codes="target_groups",
     )
-    where = CodesField(
-        _l("Waar?"), [DataRequired(message=_l("Kies minstens één plek."))], vocabulary_name="where"
-    )
-    travel_km = WholeNumberField(_l("Hoe ver wilt u reizen (km)?"), low=0, high=500)
-    capacity = WholeNumberField(_l("Hoeveel leerlingen tegelijk?"), low=1, high=10000)
-    yearly_limit = WholeNumberField(_l("Hoe vaak per schooljaar?"), low=1, high=365)
+    where = CodesField(_l("Waar?"), [DataRequired(_l("Kies minstens één plek."))], codes="where")
+    travel_km = NumberField(_l("Hoe ver wilt u reizen (km)?"), low=0, high=500)
+    capacity = NumberField(_l("Hoeveel leerlingen tegelijk?"), low=1, high=10000)
+    yearly_limit = NumberField(_l("Hoe vaak per schooljaar?"), low=1, high=365)
     whole_year = BooleanField(_l("Het hele schooljaar beschikbaar"), default=True)
-    from_1 = IsoDateField(_l("Beschikbaar van"))
-    to_1 = IsoDateField(_l("tot en met"))
-    from_2 = IsoDateField(_l("En van"))
-    to_2 = IsoDateField(_l("tot en met"))
-    description = TextAreaField(
-        _l("Beschrijving"),
-        [
-            DataRequired(message=REQUIRED),
-            Length(max=4000, message=_l("Maximaal %(max)d tekens.")),
-            Characters(),
-        ],
-        filters=[clean_text],
-    )
-
-    def validate_themes(self, field) -> None:
-        keywords = split_themes(field.data or "")
-        if len(keywords) > THEMES_MAX:
-            raise ValidationError(_l("Geef hoogstens %(n)d trefwoorden.", n=THEMES_MAX))
-        if any(len(k) > THEME_MAX for k in keywords):
-            raise ValidationError(_l("Een trefwoord is hoogstens %(n)d tekens.", n=THEME_MAX))
+    from_1 = DayField(_l("Beschikbaar van"))
+    to_1 = DayField(_l("tot en met"))
+    from_2 = DayField(_l("En van"))
+    to_2 = DayField(_l("tot en met"))
+    description = text_field(_l("Beschrijving"), 4000, required=True, lenient=True)
 
     def validate_to_1(self, field) -> None:
         self._check_period(self.from_1, field, required=not self.whole_year.data)
@@ -103,33 +88,28 @@ class ContributionFields:
     def _check_period(self, start, end, *, required: bool) -> None:
         if self.whole_year.data or start.errors or end.errors:
             return
-        if start.day is None and end.day is None:
-            if required:
-                raise ValidationError(
-                    _l("Geef een periode, of kies 'het hele schooljaar beschikbaar'.")
-                )
-            return
-        if start.day is None or end.day is None:
-            raise ValidationError(_l("Geef zowel een begin- als een einddatum."))
-        if start.day > end.day:
-            raise ValidationError(_l("De einddatum ligt vóór de begindatum."))
+        if required and start.value is None and end.value is None:
+            raise ValidationError(
+                _l("Geef een periode, of kies 'het hele schooljaar beschikbaar'.")
+            )
+        check_period(start, end)
 
     def contribution_data(self) -> ContributionData:
         """The validated values, as the service takes them."""
         periods = []
         if not self.whole_year.data:
             for start, end in ((self.from_1, self.to_1), (self.from_2, self.to_2)):
-                if start.day and end.day:
-                    periods.append({"from": start.day.isoformat(), "to": end.day.isoformat()})
+                if start.value and end.value:
+                    periods.append({"from": start.value.isoformat(), "to": end.value.isoformat()})
         return ContributionData(
             kinds=list(self.kinds.data),
             sectors=list(self.sectors.data or []),
-            themes=split_themes(self.themes.data or ""),
+            themes=split_themes(self.themes.data),
             target_groups=list(self.target_groups.data),
             where=list(self.where.data),
-            travel_km=self.travel_km.number,
-            capacity=self.capacity.number,
-            yearly_limit=self.yearly_limit.number,
+            travel_km=self.travel_km.whole,
+            capacity=self.capacity.whole,
+            yearly_limit=self.yearly_limit.whole,
             available=periods,
             description=self.description.data or "",
         )
@@ -160,15 +140,17 @@ def seconds_since_started(value: str | None, now: float | None = None) -> float 
 class IntakeForm(FlaskForm):
     """Organisation, contact person and contributions; nothing goes live before opt-in."""
 
-    org_name = _line(_l("Naam van de organisatie"), 200, required=True, name=True)
-    kvk_number = StringField(_l("KvK-nummer (optioneel)"), filters=[clean_line])
+    org_name = _line(_l("Naam van de organisatie"), 200, required=True)
+    kvk_number = StringField(_l("KvK-nummer (optioneel)"), filters=[drop_controls, clean_line])
     website = _line(_l("Website (optioneel)"), 300)
     postcode = _line(_l("Postcode"), 10, required=True)
     place = _line(_l("Plaats"), 100, required=True)
-    contact_name = _line(_l("Uw naam"), 200, required=True, name=True)
+    contact_name = _line(_l("Uw naam"), 200, required=True)
     contact_role = _line(_l("Uw functie (optioneel)"), 100)
-    email = _line(_l("E-mailadres"), 320, required=True)
-    phone = _line(_l("Telefoonnummer (optioneel)"), 40)
+    email = _line(
+        _l("E-mailadres"), 320, required=True, validators=[OneEmail(example=EXAMPLE_ADDRESS)]
+    )
+    phone = _line(_l("Telefoonnummer (optioneel)"), 40, validators=[Phone()])
     contributions = FieldList(
         FormField(ContributionForm), min_entries=1, max_entries=MAX_CONTRIBUTIONS
     )
@@ -194,15 +176,8 @@ class IntakeForm(FlaskForm):
         if not re.fullmatch(r"https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:\d{1,5})?(/\S*)?", value):
             raise ValidationError(_l("Vul een webadres in dat begint met http:// of https://."))
         if len(value) > 300:
-            raise ValidationError(_l("Maximaal %(max)d tekens.", max=300))
+            raise ValidationError(_l("Gebruik hooguit %(max)d tekens.", max=300))
         field.data = value
-
-    def validate_email(self, field) -> None:
-        OneEmail()(self, field)
-
-    def validate_phone(self, field) -> None:
-        Phone()(self, field)
-        field.data = field.data or None
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

@@ -2,199 +2,94 @@
 
 from __future__ import annotations
 
-import re
-from datetime import date
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Form, RadioField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms import Form, RadioField, SelectChoice, SelectField
+from wtforms.validators import DataRequired
 
-from onderwijsplatform.forms.coordinator_common import (
-    TOO_LONG,
+from onderwijsplatform.forms.fields import (
+    CodeField,
+    CodesField,
+    DayField,
     InChoices,
-    MultiLine,
-    SingleLine,
-    checkboxes,
-    clean,
-    vocabulary_choices,
+    NumberField,
+    check_period,
+    code_choices,
+    line_field,
+    text_field,
 )
-from onderwijsplatform.i18n import current_locale
+from onderwijsplatform.forms.text import Themes, split_themes
 
 GROUP_SIZE_MAX = 1000
 TRAVEL_KM_MAX = 300
 THEMES_MAX = 10
 THEME_LENGTH_MAX = 60
 DESCRIPTION_MAX = 5000
-_DIGITS = re.compile(r"[0-9]{1,9}")
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
-
-
-def parse_bounded_int(value: str | None, low: int, high: int) -> int | None:
-    """A whole number in [low, high], or None for an empty value; ValueError otherwise."""
-    if value in (None, ""):
-        return None
-    if not _DIGITS.fullmatch(value):
-        raise ValueError(value)
-    number = int(value)
-    if not low <= number <= high:
-        raise ValueError(value)
-    return number
-
-
-def parse_day(value: str | None) -> date | None:
-    """An ISO date between 2000 and 2100, or None for an empty value; ValueError otherwise."""
-    if value in (None, ""):
-        return None
-    if not _ISO_DATE.fullmatch(value):
-        raise ValueError(value)
-    day = date.fromisoformat(value)
-    if not EARLIEST <= day <= LATEST:
-        raise ValueError(value)
-    return day
-
-
-def split_themes(value: str | None) -> list[str]:
-    """Comma- or semicolon-separated themes, trimmed, without empty or repeated ones."""
-    seen: dict[str, str] = {}
-    for part in re.split(r"[,;\n]", value or ""):
-        theme = " ".join(part.split())
-        if theme and theme.casefold() not in seen:
-            seen[theme.casefold()] = theme
-    return list(seen.values())
 
 
 class RequestForm(FlaskForm):
     """What a school asks for; every value is checked before anything is stored."""
 
-    kinds = checkboxes(
-        _l("Soort hulp"),
-        validate_choice=False,
-        validators=[DataRequired(_l("Kies minstens één soort hulp.")), InChoices()],
+    kinds = CodesField(
+        _l("Soort hulp"), [DataRequired(_l("Kies minstens één soort hulp."))], codes="kinds"
     )
-    sectors = checkboxes(_l("Profielen"), validate_choice=False, validators=[InChoices()])
-    themes = StringField(
+    sectors = CodesField(_l("Profielen"), codes="sectors")
+    themes = line_field(
         _l("Thema's"),
-        filters=[clean],
-        validators=[Length(max=500, message=TOO_LONG), SingleLine(names=False)],
+        500,
+        validators=[Themes(count=THEMES_MAX, length=THEME_LENGTH_MAX)],
         description=_l("Gescheiden door komma's, bijvoorbeeld: zonnepanelen, 3D-printen."),
     )
-    target_group = SelectField(
+    target_group = CodeField(
         _l("Doelgroep"),
-        validate_choice=False,
-        validators=[DataRequired(_l("Kies de doelgroep.")), InChoices()],
+        [DataRequired(_l("Kies de doelgroep."))],
+        codes="target_groups",
+        placeholder=_l("Kies…"),
     )
-    group_size = StringField(
-        _l("Aantal leerlingen"), filters=[clean], render_kw={"inputmode": "numeric"}
+    group_size = NumberField(
+        _l("Aantal leerlingen"),
+        low=1,
+        high=GROUP_SIZE_MAX,
+        message=_l("Vul een aantal van 1 tot 1000 in."),
     )
-    max_travel_km = StringField(
+    max_travel_km = NumberField(
         _l("Hoe ver kan de groep reizen (km)?"),
-        filters=[clean],
-        render_kw={"inputmode": "numeric"},
+        low=0,
+        high=TRAVEL_KM_MAX,
+        message=_l("Vul een afstand van 0 tot 300 km in."),
         description=_l("Leeg laten als de groep niet reist."),
     )
-    period_from = StringField(_l("Periode van"), filters=[clean], render_kw={"type": "date"})
-    period_to = StringField(_l("Periode tot en met"), filters=[clean], render_kw={"type": "date"})
-    description = TextAreaField(
+    period_from = DayField(_l("Periode van"))
+    period_to = DayField(_l("Periode tot en met"))
+    description = text_field(
         _l("Omschrijving"),
-        filters=[clean],
-        validators=[
-            DataRequired(_l("Beschrijf kort wat u zoekt.")),
-            Length(max=DESCRIPTION_MAX, message=_l("Gebruik hooguit 5000 tekens.")),
-            MultiLine(),
-        ],
+        DESCRIPTION_MAX,
+        required=_l("Beschrijf kort wat u zoekt."),
         render_kw={"rows": 5},
     )
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        lang = current_locale()
-        self.kinds.choices = vocabulary_choices("kinds", lang)
-        self.sectors.choices = vocabulary_choices("sectors", lang)
-        self.target_group.choices = [
-            SelectChoice("", _l("Kies…")),
-            *vocabulary_choices("target_groups", lang),
-        ]
-
-    def validate_themes(self, field) -> None:
-        themes = split_themes(field.data)
-        if len(themes) > THEMES_MAX:
-            raise ValidationError(_l("Geef hooguit 10 thema's."))
-        if any(len(theme) > THEME_LENGTH_MAX for theme in themes):
-            raise ValidationError(_l("Een thema is hooguit 60 tekens lang."))
-
-    def validate_group_size(self, field) -> None:
-        try:
-            parse_bounded_int(field.data, 1, GROUP_SIZE_MAX)
-        except ValueError:
-            raise ValidationError(_l("Vul een aantal van 1 tot 1000 in.")) from None
-
-    def validate_max_travel_km(self, field) -> None:
-        try:
-            parse_bounded_int(field.data, 0, TRAVEL_KM_MAX)
-        except ValueError:
-            raise ValidationError(_l("Vul een afstand van 0 tot 300 km in.")) from None
-
-    def validate_period_from(self, field) -> None:
-        try:
-            parse_day(field.data)
-        except ValueError:
-            raise ValidationError(_l("Vul een geldige datum in (jjjj-mm-dd).")) from None
-
     def validate_period_to(self, field) -> None:
-        try:
-            start, end = parse_day(self.period_from.data), parse_day(field.data)
-        except ValueError:
-            if field.data:
-                try:
-                    parse_day(field.data)
-                except ValueError:
-                    raise ValidationError(_l("Vul een geldige datum in (jjjj-mm-dd).")) from None
-            return
-        if (start is None) != (end is None):
-            raise ValidationError(_l("Vul zowel het begin als het einde van de periode in."))
-        if start and end and start > end:
-            raise ValidationError(_l("Het einde van de periode ligt vóór het begin."))
+        check_period(self.period_from, field)
 
     def values(self) -> dict:
         """The cleaned values, ready for services.school_requests."""
         return {
-            "kinds": list(dict.fromkeys(self.kinds.data)),
-            "sectors": list(dict.fromkeys(self.sectors.data or [])),
+            "kinds": list(self.kinds.data),
+            "sectors": list(self.sectors.data or []),
             "themes": split_themes(self.themes.data),
             "target_group": self.target_group.data,
-            "group_size": parse_bounded_int(self.group_size.data, 1, GROUP_SIZE_MAX),
-            "max_travel_km": parse_bounded_int(self.max_travel_km.data, 0, TRAVEL_KM_MAX),
-            "period_from": parse_day(self.period_from.data),
-            "period_to": parse_day(self.period_to.data),
+            "group_size": self.group_size.value,
+            "max_travel_km": self.max_travel_km.value,
+            "period_from": self.period_from.value,
+            "period_to": self.period_to.value,
             "description": self.description.data,
         }
-
-
-DISMISS_REASONS = (
-    ("te_ver", _l("Te ver weg")),
-    ("doelgroep", _l("Verkeerde doelgroep")),
-    ("thema", _l("Verkeerd thema")),
-    ("periode", _l("Niet in de periode")),
-    ("al_contact", _l("We hebben al contact")),
-    ("anders", _l("Anders")),
-)
 
 
 class IntroductionForm(FlaskForm):
     """Ask staff for an introduction, with an optional message."""
 
-    message = TextAreaField(
-        _l("Bericht aan het regioteam (optioneel)"),
-        filters=[clean],
-        validators=[
-            Optional(),
-            Length(max=2000, message=_l("Gebruik hooguit 2000 tekens.")),
-            MultiLine(),
-        ],
-        render_kw={"rows": 2},
-    )
+    message = text_field(_l("Bericht aan het regioteam (optioneel)"), 2000, render_kw={"rows": 2})
 
 
 class DismissForm(FlaskForm):
@@ -205,20 +100,11 @@ class DismissForm(FlaskForm):
         validate_choice=False,
         validators=[DataRequired(_l("Kies een reden.")), InChoices()],
     )
-    note = TextAreaField(
-        _l("Toelichting (optioneel)"),
-        filters=[clean],
-        validators=[
-            Optional(),
-            Length(max=1000, message=_l("Gebruik hooguit 1000 tekens.")),
-            MultiLine(),
-        ],
-        render_kw={"rows": 2},
-    )
+    note = text_field(_l("Toelichting (optioneel)"), 1000, render_kw={"rows": 2})
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.reason.choices = [SelectChoice(code, str(text)) for code, text in DISMISS_REASONS]
+        self.reason.choices = code_choices("dismiss_reason")
 
 
 DISTANCE_FILTERS = (10, 25, 50, 100)
@@ -232,10 +118,7 @@ class SuggestionFilterForm(Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.kind.choices = [
-            SelectChoice("", _l("Alle soorten")),
-            *vocabulary_choices("kinds", current_locale()),
-        ]
+        self.kind.choices = [SelectChoice("", _l("Alle soorten")), *code_choices("kinds")]
         self.max_km.choices = [SelectChoice("", _l("Elke afstand"))] + [
             SelectChoice(str(km), _l("Tot %(km)s km", km=km)) for km in DISTANCE_FILTERS
         ]

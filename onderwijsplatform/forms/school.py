@@ -4,21 +4,13 @@ from __future__ import annotations
 
 import re
 
-import phonenumbers
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms import BooleanField
+from wtforms.validators import DataRequired, ValidationError
 
-from onderwijsplatform.forms.coordinator_common import (
-    TOO_LONG,
-    InChoices,
-    SingleLine,
-    checkboxes,
-    clean,
-    vocabulary_choices,
-)
-from onderwijsplatform.i18n import current_locale
+from onderwijsplatform.forms.fields import CodeField, CodesField, line_field
+from onderwijsplatform.forms.text import Phone
 
 # BRIN: two digits and two letters, optionally a two-digit branch number ("12AB", "12AB01").
 _BRIN = re.compile(r"[0-9]{2}[A-Z]{2}([0-9]{2})?")
@@ -28,86 +20,27 @@ def _upper(value):
     return value.upper().replace(" ", "") if isinstance(value, str) else value
 
 
-def parse_phone(value: str | None) -> str | None:
-    """E.164 for a valid Dutch or foreign number, None for empty; ValueError otherwise."""
-    if not value:
-        return None
-    if len(value) > 30:
-        raise ValueError(value)
-    try:
-        number = phonenumbers.parse(value, "NL")
-    except phonenumbers.NumberParseException:
-        raise ValueError(value) from None
-    if not phonenumbers.is_valid_number(number):
-        raise ValueError(value)
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
 class SchoolProfileForm(FlaskForm):
-    name = StringField(
-        _l("Naam van de school"),
-        filters=[clean],
-        validators=[
-            DataRequired(_l("Vul de naam van de school in.")),
-            Length(max=200, message=TOO_LONG),
-            SingleLine(),
-        ],
+    name = line_field(_l("Naam van de school"), 200, required=_l("Vul de naam van de school in."))
+    brin_code = line_field(
+        _l("BRIN-code"), 6, filters=[_upper], description=_l("Bijvoorbeeld 12AB of 12AB01.")
     )
-    brin_code = StringField(
-        _l("BRIN-code"),
-        filters=[clean, _upper],
-        validators=[Length(max=6, message=TOO_LONG), SingleLine()],
-        description=_l("Bijvoorbeeld 12AB of 12AB01."),
-    )
-    school_type = SelectField(
+    school_type = CodeField(
         _l("Soort school"),
-        validate_choice=False,
-        validators=[DataRequired(_l("Kies de soort school.")), InChoices()],
+        [DataRequired(_l("Kies de soort school."))],
+        codes="school_type",
     )
-    postcode = StringField(
-        _l("Postcode"), filters=[clean], validators=[Length(max=7, message=TOO_LONG), SingleLine()]
-    )
-    place = StringField(
-        _l("Plaats"), filters=[clean], validators=[Length(max=100, message=TOO_LONG), SingleLine()]
-    )
-    sectors = checkboxes(
-        _l("Profielen die de school geeft"), validate_choice=False, validators=[InChoices()]
-    )
-    contact_name = StringField(
-        _l("Uw naam"),
-        filters=[clean],
-        validators=[
-            DataRequired(_l("Vul uw naam in.")),
-            Length(max=200, message=TOO_LONG),
-            SingleLine(),
-        ],
-    )
-    phone = StringField(_l("Telefoon"), filters=[clean], validators=[SingleLine()])
+    postcode = line_field(_l("Postcode"), 7)
+    place = line_field(_l("Plaats"), 100)
+    sectors = CodesField(_l("Profielen die de school geeft"), codes="sectors")
+    contact_name = line_field(_l("Uw naam"), 200, required=_l("Vul uw naam in."))
+    phone = line_field(_l("Telefoon"), 40, validators=[Phone()])
     digest_enabled = BooleanField(_l("Stuur mij hooguit één e-mail per dag met nieuwe suggesties"))
-    language = SelectField(_l("Taal van e-mails"), validate_choice=False, validators=[InChoices()])
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.school_type.choices = [
-            SelectChoice("po", _l("Primair onderwijs")),
-            SelectChoice("vmbo", _l("vmbo")),
-            SelectChoice("mbo", _l("mbo")),
-            SelectChoice("other", _l("Anders")),
-        ]
-        self.sectors.choices = vocabulary_choices("sectors", current_locale())
-        self.language.choices = [SelectChoice("nl", "Nederlands"), SelectChoice("en", "English")]
+    language = CodeField(_l("Taal van e-mails"), codes="language")
 
     def validate_brin_code(self, field) -> None:
         if field.data and not _BRIN.fullmatch(field.data):
             raise ValidationError(_l("Een BRIN-code is 2 cijfers en 2 letters, zoals 12AB."))
-
-    def validate_phone(self, field) -> None:
-        try:
-            parse_phone(field.data)
-        except ValueError:
-            raise ValidationError(
-                _l("Vul een geldig telefoonnummer in, zoals 06 12345678.")
-            ) from None
 
     def validate_place(self, field) -> None:
         if not field.data and not self.postcode.data:
@@ -120,9 +53,9 @@ class SchoolProfileForm(FlaskForm):
             "school_type": self.school_type.data,
             "postcode": self.postcode.data or None,
             "place": self.place.data or None,
-            "sectors": list(dict.fromkeys(self.sectors.data or [])),
+            "sectors": list(self.sectors.data or []),
             "contact_name": self.contact_name.data,
-            "phone": parse_phone(self.phone.data),
+            "phone": self.phone.data or None,
             "digest_enabled": bool(self.digest_enabled.data),
             "language": self.language.data or "nl",
         }

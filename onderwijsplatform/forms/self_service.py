@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField
+from wtforms.validators import DataRequired
 
-from onderwijsplatform.forms.intake import ContributionFields, _line
-from onderwijsplatform.forms.intake_fields import OneEmail, Phone
+from onderwijsplatform.forms.fields import CHOOSE_FROM_LIST, CodeField
+from onderwijsplatform.forms.intake import EXAMPLE_ADDRESS, ContributionFields, _line
+from onderwijsplatform.forms.text import OneEmail, Phone
 
 
 class OfferForm(ContributionFields, FlaskForm):
@@ -17,27 +18,20 @@ class OfferForm(ContributionFields, FlaskForm):
 class ContactForm(FlaskForm):
     """The contact's own details (rectification)."""
 
-    name = _line(_l("Uw naam"), 200, required=True, name=True)
+    name = _line(_l("Uw naam"), 200, required=True)
     role = _line(_l("Uw functie (optioneel)"), 100)
-    phone = _line(_l("Telefoonnummer (optioneel)"), 40)
-    language = SelectField(
-        _l("Taal van de e-mails"),
-        choices=[SelectChoice("nl", "Nederlands"), SelectChoice("en", "English")],
-        invalid_choice_message=_l("Kies alleen uit de genoemde mogelijkheden."),
+    phone = _line(_l("Telefoonnummer (optioneel)"), 40, validators=[Phone()])
+    language = CodeField(
+        _l("Taal van de e-mails"), [DataRequired(CHOOSE_FROM_LIST)], codes="language"
     )
-
-    def validate_phone(self, field) -> None:
-        Phone()(self, field)
-        field.data = field.data or None
 
 
 class LinkRequestForm(FlaskForm):
     """Ask for a fresh self-service link by email address."""
 
-    email = _line(_l("E-mailadres"), 320, required=True)
-
-    def validate_email(self, field) -> None:
-        OneEmail()(self, field)
+    email = _line(
+        _l("E-mailadres"), 320, required=True, validators=[OneEmail(example=EXAMPLE_ADDRESS)]
+    )
 
 
 class ConfirmForm(FlaskForm):

@@ -10,7 +10,7 @@ from flask import current_app
 
 from onderwijsplatform.extensions import db
 from onderwijsplatform.identity import tokens, totp
-from onderwijsplatform.identity.passwords import hash_password
+from onderwijsplatform.identity.passwords import PASSWORD_MAX, PASSWORD_MIN, hash_password
 from onderwijsplatform.mail.outbox import validate_address
 from onderwijsplatform.models import Region, Role, TokenPurpose, User
 from onderwijsplatform.models.users import new_session_token
@@ -18,8 +18,6 @@ from onderwijsplatform.services.errors import NotFound, ValidationFailed
 
 ENROL_LIFETIME = timedelta(hours=24)
 PENDING_LIFETIME = timedelta(minutes=5)
-PASSWORD_MIN = 8
-PASSWORD_MAX = 128
 
 
 @dataclass(frozen=True)

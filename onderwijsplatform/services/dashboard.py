@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime, time
 
 import sqlalchemy as sa
 
-from matching import vocabulary
 from onderwijsplatform import scope
 from onderwijsplatform.extensions import db
 from onderwijsplatform.models import (
@@ -130,11 +129,6 @@ def _months(start: date, counts: Counter[str]) -> list[tuple[str, int]]:
         key = f"{year}-{month:02d}"
         out.append((key, counts.get(key, 0)))
     return out
-
-
-def vocabulary_labels(name: str, lang: str) -> dict[str, str]:
-    """Code → label of a matching vocabulary, for the filter menus."""
-    return dict(vocabulary.choices(name, lang))
 
 
 def organisation_choices(actor: User, kind: OrganisationType) -> list[tuple[int, str]]:

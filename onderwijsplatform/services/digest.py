@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import selectinload
 
-from matching import vocabulary
+from onderwijsplatform import labels
 from onderwijsplatform.extensions import db
 from onderwijsplatform.links import external_url
 from onderwijsplatform.mail import outbox
@@ -78,7 +78,7 @@ def _groups(rows: list[MatchSuggestion], lang: str) -> list[dict]:
     groups = []
     for request_id, items in by_request.items():
         request = items[0].school_request
-        kinds = ", ".join(vocabulary.label("kinds", code, lang) for code in request.kinds)
+        kinds = labels.labels("kinds", request.kinds, lang)
         groups.append(
             {
                 "title": kinds,

@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from matching import vocabulary
 from matching.geo import get_geocoder
 from onderwijsplatform.extensions import db
 from onderwijsplatform.identity import tokens
@@ -57,16 +56,6 @@ class IntakeData:
     language: str
     submission: str
     contributions: list[ContributionData] = field(default_factory=list)
-
-
-def kind_terms(lang: str) -> list[tuple[str, str]]:
-    """(code, label) of every kind of help, in the vocabulary's order."""
-    return vocabulary.choices("kinds", lang)
-
-
-def kind_labels(kinds: list[str], lang: str) -> str:
-    """The labels of ``kinds``, comma-separated, for display."""
-    return ", ".join(vocabulary.label("kinds", code, lang) for code in kinds)
 
 
 def place_names() -> list[str]:

@@ -6,7 +6,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from onderwijsplatform.forms.coordinator_common import labels
 from onderwijsplatform.forms.requests import (
     DismissForm,
     IntroductionForm,
@@ -22,16 +21,6 @@ from onderwijsplatform.services.errors import InvalidTransition, NotFound, Valid
 from onderwijsplatform.transaction import unit_of_work
 
 bp = Blueprint("coordinator", __name__, url_prefix="/school")
-
-
-@bp.context_processor
-def _vocabulary_labels():
-    lang = current_locale()
-    return {
-        "kind_labels": lambda codes: labels("kinds", codes, lang),
-        "sector_labels": lambda codes: labels("sectors", codes, lang),
-        "target_label": lambda code: labels("target_groups", [code], lang),
-    }
 
 
 def _own_request(request_id: int) -> SchoolRequest:

@@ -13,6 +13,7 @@ from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import validate_csrf
 from wtforms.validators import ValidationError
 
+from onderwijsplatform import labels
 from onderwijsplatform.extensions import csrf, limiter
 from onderwijsplatform.forms.intake import (
     MAX_CONTRIBUTIONS,
@@ -20,7 +21,7 @@ from onderwijsplatform.forms.intake import (
     seconds_since_started,
     sign_started,
 )
-from onderwijsplatform.forms.intake_fields import normalise_email
+from onderwijsplatform.forms.text import normalise_email
 from onderwijsplatform.i18n import current_locale
 from onderwijsplatform.identity import sessions
 from onderwijsplatform.models import utcnow
@@ -76,7 +77,9 @@ KIND_EXPLANATIONS = {
 @bp.get("")
 def landing():
     lang = current_locale()
-    kinds = [(label, KIND_EXPLANATIONS.get(code, "")) for code, label in intake.kind_terms(lang)]
+    kinds = [
+        (label, KIND_EXPLANATIONS.get(code, "")) for code, label in labels.choices("kinds", lang)
+    ]
     return render_template("intake/landing.html", kinds=kinds)
 
 

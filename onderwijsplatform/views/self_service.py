@@ -17,7 +17,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from onderwijsplatform.extensions import limiter
 from onderwijsplatform.forms.intake import MAX_CONTRIBUTIONS
@@ -27,21 +26,13 @@ from onderwijsplatform.forms.self_service import (
     LinkRequestForm,
     OfferForm,
 )
-from onderwijsplatform.i18n import current_locale
 from onderwijsplatform.identity import sessions
 from onderwijsplatform.models import OfferStatus, utcnow
-from onderwijsplatform.services import intake, self_service
+from onderwijsplatform.services import self_service
 from onderwijsplatform.services.errors import InvalidToken, InvalidTransition, NotFound
 from onderwijsplatform.transaction import unit_of_work
 
 bp = Blueprint("self_service", __name__, url_prefix="/mijn-aanbod")
-
-ACTION_LABELS = {
-    "pause": _l("Pauzeren"),
-    "resume": _l("Weer actief maken"),
-    "not_this_year": _l("Niet dit schooljaar"),
-    "withdraw": _l("Intrekken"),
-}
 
 
 def scoped(view):
@@ -81,11 +72,9 @@ def index():
         organisation=contact.organisation,
         offers=self_service.offers_of(g.org_id),
         actions=self_service.ACTIONS,
-        action_labels=ACTION_LABELS,
         editable=self_service.EDITABLE,
         statuses=OfferStatus,
         form=ConfirmForm(),
-        kind_labels=lambda kinds: intake.kind_labels(kinds, current_locale()),
     )
 
 

@@ -16,7 +16,7 @@ from flask_login import current_user
 
 from onderwijsplatform.extensions import limiter
 from onderwijsplatform.forms.auth import ConfirmForm, EmailOnlyForm, LoginForm, SetPasswordForm
-from onderwijsplatform.forms.coordinator_common import normalise_email
+from onderwijsplatform.forms.text import normalise_email
 from onderwijsplatform.identity import accounts, sessions
 from onderwijsplatform.models import Role, TokenPurpose, User
 from onderwijsplatform.security import is_safe_next

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 
 from onderwijsplatform.extensions import limiter
 from onderwijsplatform.forms.staff import EnrolForm, SecondFactorForm
+from onderwijsplatform.forms.text import PASSWORD_LENGTH
 from onderwijsplatform.identity import sessions, staff_accounts, totp
 from onderwijsplatform.models import utcnow
 from onderwijsplatform.security import is_safe_next
@@ -76,7 +77,7 @@ def enrol(token: str):
             if exc.field == "code":
                 form.code.errors.append(_("Deze code klopt niet. Probeer de nieuwste code."))
             else:
-                form.password.errors.append(_("Gebruik 8 tot 128 tekens (15 of meer is beter)."))
+                form.password.errors.append(str(PASSWORD_LENGTH))
         except InvalidToken:
             abort(404)
         else:

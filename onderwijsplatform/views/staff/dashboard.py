@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_login import current_user
 
+from onderwijsplatform import labels
 from onderwijsplatform.i18n import current_locale
 from onderwijsplatform.identity.roles import staff_required
 from onderwijsplatform.models import OrganisationType
@@ -22,8 +23,8 @@ def _int_arg(name: str) -> int | None:
 @staff_required
 def dashboard_page():
     lang = current_locale()
-    kinds = dashboard.vocabulary_labels("kinds", lang)
-    profiles = dashboard.vocabulary_labels("sectors", lang)
+    kinds = dict(labels.choices("kinds", lang))
+    profiles = dict(labels.choices("sectors", lang))
     filters = dashboard.Filters(
         kind=request.args.get("soort") if request.args.get("soort") in kinds else None,
         profile=request.args.get("profiel") if request.args.get("profiel") in profiles else None,

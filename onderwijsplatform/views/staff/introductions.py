@@ -122,11 +122,12 @@ def answered(introduction_id: int, side: str):
 def agree(introduction_id: int):
     intro = introductions.get(current_user, introduction_id)
     form = AgreeDateForm()
-    if not form.validate_on_submit():
+    if not form.validate_on_submit() or form.day.value is None:
         return _render_detail(intro, 422, agree=form)
+    day = form.day.value
     return _follow_up(
         introduction_id,
-        lambda: introductions.agree_date(current_user, introduction_id, form.day.data, utcnow()),
+        lambda: introductions.agree_date(current_user, introduction_id, day, utcnow()),
         _("Datum vastgelegd; beide kanten krijgen een agenda-uitnodiging."),
     )
 

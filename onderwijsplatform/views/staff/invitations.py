@@ -21,7 +21,6 @@ def _form() -> InvitationForm:
     form.school_id.choices = [SelectChoice("", _("Kies een school…"))] + [
         SelectChoice(str(school.id), school.name) for school in schools
     ]
-    form.language.choices = [SelectChoice("nl", "Nederlands"), SelectChoice("en", "English")]
     return form
 
 
