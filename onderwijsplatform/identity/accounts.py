@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from onderwijsplatform import scope
 from onderwijsplatform.extensions import db
-from onderwijsplatform.identity import tokens
+from onderwijsplatform.identity import passwords, tokens
 from onderwijsplatform.identity.passwords import hash_password, verify_password
 from onderwijsplatform.links import external_url
 from onderwijsplatform.mail import outbox
@@ -129,10 +129,12 @@ def set_password_with_link(
 ) -> User:
     """Use an invitation or reset link once to set a password; every old session ends.
 
-    Raises InvalidToken for an unknown, used or expired link.
+    Raises InvalidToken for an unknown, used or expired link and ValidationFailed for a
+    password outside the one policy (the link then stays usable).
     """
     if purpose not in (TokenPurpose.INVITE, TokenPurpose.PASSWORD_RESET):
         raise InvalidToken()
+    passwords.check_rules(password)
     now = now or utcnow()
     user = _owner(tokens.consume(purpose, raw, now=now))
     user.password_hash = hash_password(password)

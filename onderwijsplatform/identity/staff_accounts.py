@@ -10,7 +10,7 @@ from flask import current_app
 
 from onderwijsplatform.extensions import db
 from onderwijsplatform.identity import tokens, totp
-from onderwijsplatform.identity.passwords import PASSWORD_MAX, PASSWORD_MIN, hash_password
+from onderwijsplatform.identity.passwords import check_rules, hash_password
 from onderwijsplatform.mail.outbox import validate_address
 from onderwijsplatform.models import Region, Role, TokenPurpose, User
 from onderwijsplatform.models.users import new_session_token
@@ -99,14 +99,6 @@ def enrolment_user(raw_token: str, now: datetime) -> User:
     return user
 
 
-def check_password_rules(password: str) -> None:
-    """Length only, no composition rules (AUTH-05). Raises ValidationFailed."""
-    if len(password) < PASSWORD_MIN:
-        raise ValidationFailed("password", "too_short")
-    if len(password) > PASSWORD_MAX:
-        raise ValidationFailed("password", "too_long")
-
-
 def complete_enrolment(
     raw_token: str, *, password: str, secret: str, code: str, now: datetime
 ) -> tuple[User, list[str]]:
@@ -116,7 +108,7 @@ def complete_enrolment(
     InvalidToken, ValidationFailed("code", ...) or ValidationFailed("password", ...).
     """
     user = enrolment_user(raw_token, now)
-    check_password_rules(password)
+    check_rules(password)
     counter = totp.matching_counter(secret, code, now)
     if counter is None:
         raise ValidationFailed("code", "wrong_code")

@@ -261,3 +261,17 @@ def test_only_the_documented_endpoints_call_login_user():
                     ):
                         callers.add(f"{path.relative_to(root)}:{node.name}")
     assert callers == {"identity/sessions.py:start"}
+
+
+def test_the_service_refuses_a_short_password_and_the_link_stays_usable(coordinator):
+    from onderwijsplatform.services.errors import ValidationFailed
+
+    coordinator.password_hash = None
+    accounts.request_password_reset(coordinator.email)
+    raw = _link(outbox_rows("password_reset")[-1]).rsplit("/", 1)[1]
+    with pytest.raises(ValidationFailed):
+        accounts.set_password_with_link(TokenPurpose.PASSWORD_RESET, raw, "kort")
+    user = accounts.set_password_with_link(
+        TokenPurpose.PASSWORD_RESET, raw, "lang-genoeg-wachtwoord"
+    )
+    assert user.id == coordinator.id

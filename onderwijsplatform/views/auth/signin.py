@@ -16,11 +16,11 @@ from flask_login import current_user
 
 from onderwijsplatform.extensions import limiter
 from onderwijsplatform.forms.auth import ConfirmForm, EmailOnlyForm, LoginForm, SetPasswordForm
-from onderwijsplatform.forms.text import normalise_email
+from onderwijsplatform.forms.text import PASSWORD_LENGTH, normalise_email
 from onderwijsplatform.identity import accounts, sessions
 from onderwijsplatform.models import Role, TokenPurpose, User
 from onderwijsplatform.security import is_safe_next
-from onderwijsplatform.services.errors import InvalidToken
+from onderwijsplatform.services.errors import InvalidToken, ValidationFailed
 from onderwijsplatform.transaction import unit_of_work
 from onderwijsplatform.views.auth.blueprint import bp
 
@@ -145,6 +145,9 @@ def _set_password_page(purpose: TokenPurpose, token: str, template: str, sign_in
                 user = accounts.set_password_with_link(purpose, token, form.password.data)
         except InvalidToken:
             return render_template("auth/link_invalid.html"), 404
+        except ValidationFailed:
+            form.password.errors.append(str(PASSWORD_LENGTH))
+            return render_template(template, form=form, user=user), 422
         if sign_in and not user.is_staff:
             sessions.start(user)
             flash(_("Welkom! Uw wachtwoord is ingesteld."), "success")
