@@ -7,12 +7,18 @@ STAMP := $(VENV)/.installed-stamp
 PO := $(wildcard onderwijsplatform/translations/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 
-.PHONY: run test install lint format translations-extract benchmarks
+LOCK := requirements.lock
+EXTRAS := dev postgres redis
 
-$(STAMP): pyproject.toml
+.PHONY: run test install lock lint format translations-extract benchmarks
+
+# Every package comes from the lock at its pinned version; the project itself goes in
+# without dependencies on top. Re-runs whenever pyproject.toml or the lock changes.
+$(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev,postgres,redis]"
+	$(BIN)/python -m pip install --quiet -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip check
 	touch $(STAMP)
 
 %.mo: %.po $(STAMP)
@@ -30,6 +36,18 @@ run: install
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Regenerate the lock from pyproject.toml (all extras). Pins already in the lock are kept
+# unless pyproject.toml rules them out; `make lock UPGRADE=1` moves everything to the newest.
+# It needs only pip-tools, not an install that matches the lock.
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/pip-compile || $(BIN)/python -m pip install --quiet \
+		"$$(grep -i '^pip-tools==' $(LOCK) || echo pip-tools)"
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --strip-extras --allow-unsafe \
+		--no-emit-index-url --no-emit-find-links --no-emit-trusted-host \
+		$(addprefix --extra ,$(EXTRAS)) $(if $(UPGRADE),--upgrade) \
+		--output-file $(LOCK) pyproject.toml
 
 lint: install
 	$(BIN)/ruff check .
