@@ -10,7 +10,7 @@ MO := $(PO:.po=.mo)
 LOCK := requirements.lock
 EXTRAS := dev postgres redis
 
-.PHONY: run test install lock lint format translations-extract benchmarks
+.PHONY: run test install lock lint typecheck format translations-extract benchmarks
 
 # Every package comes from the lock at its pinned version; the project itself goes in
 # without dependencies on top. Re-runs whenever pyproject.toml or the lock changes.
@@ -52,6 +52,10 @@ lock:
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Files and strictness per package: [tool.mypy] in pyproject.toml.
+typecheck: install
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff check --fix .
