@@ -10,7 +10,7 @@ MO := $(PO:.po=.mo)
 LOCK := requirements.lock
 EXTRAS := dev postgres redis
 
-.PHONY: run test install lock lint typecheck format translations-extract benchmarks
+.PHONY: run test test-fast install lock lint typecheck format translations-extract benchmarks
 
 # Every package comes from the lock at its pinned version; the project itself goes in
 # without dependencies on top. Re-runs whenever pyproject.toml or the lock changes.
@@ -36,6 +36,11 @@ run: install
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The inner loop: leaves out the browser, PostgreSQL-only and slow tests (markers in
+# pyproject.toml), whatever the environment says. `make test` still runs them all.
+test-fast: install
+	$(BIN)/pytest -m "not browser and not postgres_only and not slow" $(PYTEST_ARGS)
 
 # Regenerate the lock from pyproject.toml (all extras). Pins already in the lock are kept
 # unless pyproject.toml rules them out; `make lock UPGRADE=1` moves everything to the newest.
