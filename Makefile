@@ -10,7 +10,7 @@ MO := $(PO:.po=.mo)
 LOCK := requirements.lock
 EXTRAS := dev postgres redis
 
-.PHONY: run test test-fast install lock lint typecheck format translations-extract benchmarks
+.PHONY: run test test-fast install lock lock-check lint typecheck format translations-extract benchmarks
 
 # Every package comes from the lock at its pinned version; the project itself goes in
 # without dependencies on top. Re-runs whenever pyproject.toml or the lock changes.
@@ -45,14 +45,22 @@ test-fast: install
 # Regenerate the lock from pyproject.toml (all extras). Pins already in the lock are kept
 # unless pyproject.toml rules them out; `make lock UPGRADE=1` moves everything to the newest.
 # It needs only pip-tools, not an install that matches the lock.
-lock:
+PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --strip-extras \
+	--allow-unsafe --no-emit-index-url --no-emit-find-links --no-emit-trusted-host \
+	$(addprefix --extra ,$(EXTRAS)) pyproject.toml
+
+$(BIN)/pip-compile:
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	test -x $(BIN)/pip-compile || $(BIN)/python -m pip install --quiet \
-		"$$(grep -i '^pip-tools==' $(LOCK) || echo pip-tools)"
-	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --strip-extras --allow-unsafe \
-		--no-emit-index-url --no-emit-find-links --no-emit-trusted-host \
-		$(addprefix --extra ,$(EXTRAS)) $(if $(UPGRADE),--upgrade) \
-		--output-file $(LOCK) pyproject.toml
+	$(BIN)/python -m pip install --quiet "$$(grep -i '^pip-tools==' $(LOCK) || echo pip-tools)"
+
+lock: $(BIN)/pip-compile
+	$(PIP_COMPILE) $(if $(UPGRADE),--upgrade) --output-file $(LOCK)
+
+# Fails when pyproject.toml asks for something the lock does not pin (run `make lock`).
+lock-check: $(BIN)/pip-compile
+	cp $(LOCK) $(VENV)/lock-check.txt
+	$(PIP_COMPILE) --output-file $(VENV)/lock-check.txt
+	diff -u $(LOCK) $(VENV)/lock-check.txt
 
 lint: install
 	$(BIN)/ruff check .
