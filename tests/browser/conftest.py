@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from werkzeug.serving import make_server
 
 from onderwijsplatform import create_app
@@ -31,8 +32,8 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> Iterator[str]:
-    """Serve a demo-seeded app on a free loopback port; yields its base URL."""
+def live_app(tmp_path_factory) -> Flask:
+    """The app that ``live_server`` serves; a test may change its config (monkeypatch.setitem)."""
     database = tmp_path_factory.mktemp("browser") / "platform.sqlite"
     app = create_app(
         {
@@ -47,6 +48,13 @@ def live_server(tmp_path_factory) -> Iterator[str]:
         db.create_all()
         demo.seed()
         db.session.commit()
+    return app
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app: Flask) -> Iterator[str]:
+    """Serve the demo-seeded ``live_app`` on a free loopback port; yields its base URL."""
+    app = live_app
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

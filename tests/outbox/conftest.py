@@ -7,7 +7,6 @@ import email
 import re
 import socket
 import threading
-import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -62,6 +61,11 @@ class SinkHandler:
     rcpt_reply: str | None = None
     data_delay: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # Notified (under ``lock``) whenever a message is received.
+    arrived: threading.Condition = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.arrived = threading.Condition(self.lock)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.rcpt_reply:
@@ -78,6 +82,7 @@ class SinkHandler:
             self.received.append(
                 Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content)
             )
+            self.arrived.notify_all()
         return "250 Message accepted for delivery"
 
 
@@ -108,12 +113,11 @@ class Sink:
             return Counter(item.message_id for item in self.handler.received)
 
     def wait_for(self, count: int, timeout: float = 10.0) -> bool:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if len(self.received) >= count:
-                return True
-            time.sleep(0.01)
-        return False
+        """Block until ``count`` messages were received; False if ``timeout`` passes first."""
+        with self.handler.arrived:
+            return self.handler.arrived.wait_for(
+                lambda: len(self.handler.received) >= count, timeout
+            )
 
 
 @pytest.fixture
