@@ -89,6 +89,8 @@ def guarded_context(browser, base_url: str, **options):
 
     Returns ``(context, page)``; ``page.outside_requests`` lists what was refused.
     """
+    # No CSS transitions: axe must judge the colours a page settles on, not a fade.
+    options.setdefault("reduced_motion", "reduce")
     context = browser.new_context(base_url=base_url, locale="nl-NL", **options)
     outside: list[str] = []
 
@@ -134,6 +136,9 @@ def axe():
     checker = Axe()
 
     def run(page) -> list[str]:
+        # A click starts a navigation without waiting for its stylesheets; judge the
+        # page once it has loaded, or unstyled links are measured against the navbar.
+        page.wait_for_load_state("load")
         results = checker.run(page)
         found = []
         for violation in results.response["violations"]:
