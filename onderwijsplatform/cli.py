@@ -6,7 +6,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from onderwijsplatform.commands import demo, exchange, jobs, matches, outbox, staff
+    from onderwijsplatform.commands import demo, exchange, jobs, matches, outbox, regions, staff
 
     app.cli.add_command(demo.seed_demo_command)
     app.cli.add_command(exchange.import_data_command)
@@ -14,4 +14,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(matches.matches_group)
     app.cli.add_command(jobs.jobs_group)
     app.cli.add_command(outbox.outbox_group)
+    app.cli.add_command(regions.regions_group)
     app.cli.add_command(staff.staff_group)

@@ -75,6 +75,17 @@ APP_CODES: dict[str, dict[str, object]] = {
         "al_contact": _l("We hebben al contact"),
         "anders": _l("Anders"),
     },
+    "holiday_zone": {
+        "noord": _l("Regio noord"),
+        "midden": _l("Regio midden"),
+        "zuid": _l("Regio zuid"),
+    },
+    "role": {
+        "coordinator": _l("Coördinator"),
+        "staff": _l("Regioteam"),
+        "region_admin": _l("Regiobeheerder"),
+        "admin": _l("Platformbeheerder"),
+    },
     # Each language in its own words, whatever the page's language.
     "language": {"nl": "Nederlands", "en": "English"},
 }

@@ -31,6 +31,7 @@ from onderwijsplatform.models import (
     OutboxEmail,
     Outcome,
     Region,
+    RegionHoliday,
     Role,
     SchoolRequest,
     User,
@@ -81,6 +82,7 @@ def _mail(region_id: int) -> sa.ColumnElement[bool]:
 # How each region-owned model finds its region: a WHERE clause for one region id.
 _IN_REGION: dict[type, Callable[[int], sa.ColumnElement[bool]]] = {
     Region: lambda rid: Region.id == rid,
+    RegionHoliday: lambda rid: RegionHoliday.region_id == rid,
     Organisation: lambda rid: Organisation.region_id == rid,
     User: lambda rid: User.region_id == rid,
     AuditEvent: lambda rid: AuditEvent.region_id == rid,

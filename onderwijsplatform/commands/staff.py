@@ -28,15 +28,23 @@ def _print_link(invitation) -> None:
 @staff_group.command("create")
 @click.argument("email")
 @click.option("--name", default=None, help="Full name shown in the audit log.")
-@click.option("--admin", is_flag=True, help="An admin sees every region.")
+@click.option("--admin", is_flag=True, help="A platform admin sees every region.")
+@click.option("--region-admin", is_flag=True, help="Also keeps the region's settings.")
 @click.option("--region", "region_code", default=None, help="Region code (needed with >1 region).")
 @with_appcontext
-def create_command(email: str, name: str | None, admin: bool, region_code: str | None) -> None:
+def create_command(
+    email: str, name: str | None, admin: bool, region_admin: bool, region_code: str | None
+) -> None:
     """Create a staff user without a password and print a one-time enrolment link."""
     try:
         with unit_of_work():
             invitation = staff_accounts.create_staff(
-                email, name=name, admin=admin, region_code=region_code, now=utcnow()
+                email,
+                name=name,
+                admin=admin,
+                region_admin=region_admin,
+                region_code=region_code,
+                now=utcnow(),
             )
     except ValidationFailed as exc:
         raise click.ClickException(exc.message) from None

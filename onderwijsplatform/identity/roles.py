@@ -34,6 +34,7 @@ def roles_required(*roles: Role) -> Callable[[F], F]:
     return decorate
 
 
-staff_required = roles_required(Role.STAFF, Role.ADMIN)
+staff_required = roles_required(Role.STAFF, Role.REGION_ADMIN, Role.ADMIN)
+region_admin_required = roles_required(Role.REGION_ADMIN, Role.ADMIN)
 coordinator_required = roles_required(Role.COORDINATOR)
 admin_required = roles_required(Role.ADMIN)

@@ -48,9 +48,16 @@ def _region(code: str | None) -> Region:
 
 
 def create_staff(
-    email: str, *, name: str | None, admin: bool, region_code: str | None, now: datetime
+    email: str,
+    *,
+    name: str | None,
+    admin: bool,
+    region_code: str | None,
+    now: datetime,
+    region_admin: bool = False,
 ) -> Invitation:
-    """Create a staff or admin user without a password and issue an enrolment token.
+    """Create a staff, region admin or platform admin user without a password, and issue
+    an enrolment token.
 
     Raises ValidationFailed for a bad or taken address or an unknown region.
     """
@@ -64,7 +71,7 @@ def create_staff(
     user = User(
         email=address,
         name=(name or address.split("@")[0])[:200],
-        role=Role.ADMIN if admin else Role.STAFF,
+        role=Role.ADMIN if admin else Role.REGION_ADMIN if region_admin else Role.STAFF,
         region_id=region.id,
     )
     db.session.add(user)

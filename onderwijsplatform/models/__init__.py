@@ -19,7 +19,7 @@ from onderwijsplatform.models.organisations import (
 )
 from onderwijsplatform.models.outbox import OutboxEmail, OutboxStatus
 from onderwijsplatform.models.outcomes import Outcome
-from onderwijsplatform.models.regions import Region
+from onderwijsplatform.models.regions import HolidayZone, Region, RegionHoliday
 from onderwijsplatform.models.school_requests import RequestStatus, SchoolRequest
 from onderwijsplatform.models.tokens import Token, TokenPurpose
 from onderwijsplatform.models.users import Role, User
@@ -30,6 +30,7 @@ __all__ = [
     "Base",
     "Contact",
     "DuplicateFlag",
+    "HolidayZone",
     "Introduction",
     "IntroductionState",
     "MatchSuggestion",
@@ -42,6 +43,7 @@ __all__ = [
     "OutboxStatus",
     "Outcome",
     "Region",
+    "RegionHoliday",
     "RequestStatus",
     "Role",
     "SchoolRequest",

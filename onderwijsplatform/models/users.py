@@ -19,7 +19,8 @@ class Role(enum.Enum):
 
     COORDINATOR = "coordinator"
     STAFF = "staff"
-    ADMIN = "admin"
+    REGION_ADMIN = "region_admin"  # staff who also keep their region's settings
+    ADMIN = "admin"  # the platform admin: every region
 
 
 def new_session_token() -> str:
@@ -76,7 +77,7 @@ class User(TimestampMixin, Base):
 
     @property
     def is_staff(self) -> bool:
-        return self.role in (Role.STAFF, Role.ADMIN)
+        return self.role in (Role.STAFF, Role.REGION_ADMIN, Role.ADMIN)
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role.value}>"

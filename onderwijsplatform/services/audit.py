@@ -13,13 +13,23 @@ from onderwijsplatform.models import AuditEvent, User
 
 
 def record(
-    actor: User | None, action: str, obj: Any, details: dict[str, Any], now: datetime
+    actor: User | None,
+    action: str,
+    obj: Any,
+    details: dict[str, Any],
+    now: datetime,
+    *,
+    region_id: int | None = None,
 ) -> AuditEvent:
-    """Add one audit entry for ``action`` on ``obj`` (a model row or None). Flushes."""
+    """Add one audit entry for ``action`` on ``obj`` (a model row or None). Flushes.
+
+    The entry belongs to ``region_id`` when given (a platform admin acting in a region),
+    else to the actor's region.
+    """
     event = AuditEvent(
         actor_id=actor.id if actor else None,
         actor_label=f"{actor.name} <{actor.email}>" if actor else "system",
-        region_id=actor.region_id if actor else None,
+        region_id=region_id or (actor.region_id if actor else None),
         action=action[:60],
         object_type=type(obj).__name__ if obj is not None else None,
         object_id=getattr(obj, "id", None),

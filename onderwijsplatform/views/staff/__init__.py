@@ -12,6 +12,7 @@ from onderwijsplatform.views.staff import (
     ledger,
     mail,
     moderation,
+    region,
 )
 from onderwijsplatform.views.staff.blueprint import bp
 
@@ -25,4 +26,5 @@ __all__ = [
     "ledger",
     "mail",
     "moderation",
+    "region",
 ]

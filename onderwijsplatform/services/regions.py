@@ -1,0 +1,177 @@
+"""Regions as tenants: create them, list them with their figures, keep their settings."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from onderwijsplatform import scope
+from onderwijsplatform.extensions import db
+from onderwijsplatform.models import (
+    HolidayZone,
+    Offer,
+    OfferStatus,
+    Organisation,
+    OrganisationType,
+    Region,
+    RegionHoliday,
+    RequestStatus,
+    Role,
+    SchoolRequest,
+    User,
+)
+from onderwijsplatform.services import audit
+from onderwijsplatform.services.errors import ValidationFailed
+
+# A region code is part of its URLs (/r/<code>/): lower-case letters, digits and dashes.
+CODE = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?")
+SETTINGS = (
+    "name",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "hour_rate_cents",
+    "holiday_zone",
+    "intake_open",
+    "introduction",
+)
+
+
+@dataclass(frozen=True)
+class RegionFigures:
+    """A region with what it holds: active offers, schools and open requests."""
+
+    region: Region
+    active_offers: int
+    schools: int
+    open_requests: int
+
+
+def create(
+    code: str, name: str, *, zone: HolidayZone | None = None, hour_rate_cents: int = 6000
+) -> Region:
+    """A new region. Raises ValidationFailed for a bad or taken code or an empty name."""
+    code = code.strip().lower()
+    name = " ".join(name.split())
+    if not CODE.fullmatch(code):
+        raise ValidationFailed("code", "use 1-40 lower-case letters, digits and dashes")
+    if not name or len(name) > 200:
+        raise ValidationFailed("name", "give a name of 1-200 characters")
+    if db.session.scalar(sa.select(Region.id).where(Region.code == code)):
+        raise ValidationFailed("code", f"region {code!r} exists already")
+    region = Region(code=code, name=name, holiday_zone=zone, hour_rate_cents=hour_rate_cents)
+    db.session.add(region)
+    db.session.flush()
+    return region
+
+
+def _counts(query: sa.Select[int, int]) -> dict[int, int]:
+    return dict(db.session.execute(query).all())
+
+
+def listing() -> list[RegionFigures]:
+    """Every region by code, with its counts (three grouped queries, whatever the size)."""
+    offers = _counts(
+        sa.select(Organisation.region_id, sa.func.count(Offer.id))
+        .join(Offer, Offer.organisation_id == Organisation.id)
+        .where(Offer.status == OfferStatus.ACTIVE)
+        .group_by(Organisation.region_id)
+    )
+    schools = _counts(
+        sa.select(Organisation.region_id, sa.func.count(Organisation.id))
+        .where(Organisation.type == OrganisationType.SCHOOL)
+        .group_by(Organisation.region_id)
+    )
+    requests = _counts(
+        sa.select(Organisation.region_id, sa.func.count(SchoolRequest.id))
+        .join(SchoolRequest, SchoolRequest.school_id == Organisation.id)
+        .where(SchoolRequest.status == RequestStatus.OPEN)
+        .group_by(Organisation.region_id)
+    )
+    return [
+        RegionFigures(r, offers.get(r.id, 0), schools.get(r.id, 0), requests.get(r.id, 0))
+        for r in db.session.scalars(sa.select(Region).order_by(Region.code))
+    ]
+
+
+def for_admin(actor: User, code: str | None = None) -> Region:
+    """The region whose settings ``actor`` keeps: their own, or ``code`` for a platform admin.
+
+    Raises NotFound for a region the actor may not keep.
+    """
+    if code and actor.role is Role.ADMIN:
+        return scope.load(Region, _region_id(code))
+    return scope.get(actor, Region, actor.region_id)
+
+
+def _region_id(code: str) -> int:
+    region_id = db.session.scalar(sa.select(Region.id).where(Region.code == code))
+    return region_id or 0  # 0 is never an id: load() answers NotFound
+
+
+def choices_for(actor: User) -> list[Region]:
+    """The regions ``actor`` may switch between on the settings page (admins: all)."""
+    return list(
+        db.session.scalars(
+            sa.select(Region).where(scope.visible(actor, Region)).order_by(Region.name)
+        )
+    )
+
+
+def update_settings(actor: User, region: Region, values: dict[str, Any], now: datetime) -> Region:
+    """Store the region's settings and log what changed. Flushes."""
+    changed = {}
+    for name in SETTINGS:
+        if getattr(region, name) != values[name]:
+            changed[name] = _plain(values[name])
+            setattr(region, name, values[name])
+    db.session.flush()
+    if changed:
+        audit.record(actor, "region.settings", region, changed, now, region_id=region.id)
+    return region
+
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, HolidayZone) else value
+
+
+def add_holiday(
+    actor: User, region: Region, name: str, starts_on: date, ends_on: date, now: datetime
+) -> RegionHoliday:
+    """Add a school holiday to the region. Raises ValidationFailed for a repeat or bad period."""
+    if ends_on < starts_on:
+        raise ValidationFailed("ends_on", "ends before it starts")
+    exists = db.session.scalar(
+        sa.select(RegionHoliday.id).where(
+            RegionHoliday.region_id == region.id,
+            RegionHoliday.starts_on == starts_on,
+            RegionHoliday.name == name,
+        )
+    )
+    if exists:
+        raise ValidationFailed("name", "exists")
+    holiday = RegionHoliday(region_id=region.id, name=name, starts_on=starts_on, ends_on=ends_on)
+    db.session.add(holiday)
+    db.session.flush()
+    audit.record(
+        actor,
+        "region.holiday_add",
+        region,
+        {"name": name, "from": starts_on.isoformat(), "to": ends_on.isoformat()},
+        now,
+        region_id=region.id,
+    )
+    return holiday
+
+
+def remove_holiday(actor: User, region: Region, holiday_id: int, now: datetime) -> None:
+    """Remove one of the region's holidays; another region's is NotFound."""
+    holiday = scope.load(RegionHoliday, holiday_id, RegionHoliday.region_id == region.id)
+    details = {"name": holiday.name, "from": holiday.starts_on.isoformat()}
+    db.session.delete(holiday)
+    db.session.flush()
+    audit.record(actor, "region.holiday_remove", region, details, now, region_id=region.id)
