@@ -7,7 +7,7 @@ from datetime import datetime
 
 from onderwijsplatform.extensions import db
 from onderwijsplatform.models import Contact, Offer, OfferStatus, Organisation
-from onderwijsplatform.services.matching import school_year_of
+from onderwijsplatform.school_years import school_year_of
 
 
 @dataclass

@@ -22,8 +22,8 @@ from onderwijsplatform.models import (
     SchoolRequest,
     User,
 )
+from onderwijsplatform.school_years import school_year_bounds
 from onderwijsplatform.services import outcomes
-from onderwijsplatform.services.reports import school_year_bounds
 
 
 @dataclass

@@ -22,6 +22,7 @@ from onderwijsplatform.models import (
     SchoolRequest,
     utcnow,
 )
+from onderwijsplatform.school_years import school_year_of
 
 # Introductions that count as "asked" for the fairness term.
 COUNTED_STATES = (
@@ -104,12 +105,6 @@ class _CachedIndex:
 
 _cache: dict[str, _CachedIndex] = {}
 _lock = threading.Lock()
-
-
-def school_year_of(day: date) -> str:
-    """ "2026-2027" for any day from 1 August 2026 to 31 July 2027."""
-    start = day.year if day.month >= 8 else day.year - 1
-    return f"{start}-{start + 1}"
 
 
 def _fingerprint() -> tuple:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 
 from openpyxl import Workbook
 
 from onderwijsplatform.models import Outcome, User
+from onderwijsplatform.school_years import school_year_bounds
 from onderwijsplatform.services import audit, outcomes
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -43,18 +44,6 @@ HEADERS = {
         "Bevestigd door",
     ],
 }
-
-
-def school_year_bounds(year: str) -> tuple[date, date]:
-    """'2026-2027' → 1 Aug 2026 up to (not including) 1 Aug 2027."""
-    first = int(year.split("-", 1)[0])
-    return date(first, 8, 1), date(first + 1, 8, 1)
-
-
-def school_year_of(day: date) -> str:
-    """The school year (1 Aug–31 Jul) a day falls in."""
-    first = day.year if day.month >= 8 else day.year - 1
-    return f"{first}-{first + 1}"
 
 
 def escape_cell(value):

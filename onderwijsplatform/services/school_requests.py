@@ -16,9 +16,9 @@ from onderwijsplatform.models import (
     User,
     utcnow,
 )
+from onderwijsplatform.school_years import school_year_of
 from onderwijsplatform.services import suggestions
 from onderwijsplatform.services.errors import InvalidTransition, NotFound, ValidationFailed
-from onderwijsplatform.services.matching import school_year_of
 
 FIELDS = (
     "kinds",

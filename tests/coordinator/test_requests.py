@@ -16,7 +16,7 @@ from onderwijsplatform.models import (
     SchoolRequest,
     utcnow,
 )
-from onderwijsplatform.services.matching import school_year_of
+from onderwijsplatform.school_years import school_year_of
 from tests.coordinator.conftest import REQUEST_FORM, post_form
 from tests.factories import make_request
 

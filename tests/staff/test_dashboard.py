@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from onderwijsplatform.models import utcnow
+from onderwijsplatform.school_years import school_year_of
 from onderwijsplatform.services import dashboard
-from onderwijsplatform.services.matching import school_year_of
 from tests.conftest import sign_in
 from tests.factories import make_request
 

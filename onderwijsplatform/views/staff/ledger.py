@@ -11,27 +11,22 @@ from flask_login import current_user
 from onderwijsplatform.forms.staff import CorrectionForm
 from onderwijsplatform.identity.roles import staff_required
 from onderwijsplatform.models import utcnow
-from onderwijsplatform.services import outcomes, reports
+from onderwijsplatform.school_years import chosen_school_year, school_year_bounds
+from onderwijsplatform.services import outcomes
 from onderwijsplatform.transaction import unit_of_work
 from onderwijsplatform.views.staff.blueprint import bp
 
 
 def chosen_year() -> str:
     """The school year asked for in ?jaar=, else the current one."""
-    year = request.args.get("jaar", "")
-    current = reports.school_year_of(utcnow().date())
-    if len(year) == 9 and year[4] == "-" and year[:4].isdigit() and year[5:].isdigit():
-        first = int(year[:4])
-        if 2000 <= first <= 2100 and int(year[5:]) == first + 1:
-            return year
-    return current
+    return chosen_school_year(request.args.get("jaar"), utcnow().date())
 
 
 @bp.get("/cofinanciering", endpoint="ledger")
 @staff_required
 def ledger_page():
     year = chosen_year()
-    start, end = reports.school_year_bounds(year)
+    start, end = school_year_bounds(year)
     entries = outcomes.ledger(current_user, start, end)
     total = sum(o.value_cents for o in entries if o.took_place)
     hours = sum((o.company_hours for o in entries if o.took_place), Decimal(0))
