@@ -1,7 +1,8 @@
 """Region scoping and ids: which region's rows an actor may see, and loading one row by id.
 
 The one policy: staff and coordinators see the rows of their own region, a platform admin
-sees every region, and the system (a command, a job: ``actor=None``) sees everything.
+sees every region, a national viewer sees the regions themselves but no row that names a
+person or organisation, and the system (a command, a job: ``actor=None``) sees everything.
 Every query of region-owned rows adds ``visible(actor, Model)``; every load by id goes
 through ``get`` (region-scoped) or ``load`` (scoped by the caller's own criteria, such as
 a school's or a company's ownership). Ids in URLs are matched by the ``id`` converter,
@@ -102,10 +103,16 @@ def sees_every_region(actor: User | None) -> bool:
     return actor is None or actor.role is Role.ADMIN
 
 
+# What a national viewer may read row by row; everything else only as totals.
+_NATIONAL = frozenset({Region, RegionHoliday})
+
+
 def visible(actor: User | None, model: type) -> sa.ColumnElement[bool]:
     """A WHERE clause that keeps the rows of ``model`` that ``actor`` may see."""
     if actor is None or sees_every_region(actor):
         return sa.true()
+    if actor.role is Role.NATIONAL_VIEWER:
+        return sa.true() if model in _NATIONAL else sa.false()
     return _IN_REGION[model](actor.region_id)
 
 

@@ -66,3 +66,15 @@ def test_staff_create_makes_a_region_admin(runner, db):
     user = db.session.scalar(sa.select(User).where(User.email == "beheer@twente.example"))
     assert (user.role, user.region.code) == (Role.REGION_ADMIN, "twente")
     assert user.is_staff
+
+
+def test_staff_create_makes_a_national_viewer_and_refuses_two_roles(runner, db):
+    runner.invoke(args=["regions", "create", "twente", "STO Twente"])
+    ok = runner.invoke(args=["staff", "create", "dus@sto.example", "--national-viewer"])
+    assert ok.exit_code == 0, ok.output
+    user = db.session.scalar(sa.select(User).where(User.email == "dus@sto.example"))
+    assert user.role is Role.NATIONAL_VIEWER
+    both = runner.invoke(args=["staff", "create", "x@sto.example", "--admin", "--national-viewer"])
+    assert both.exit_code != 0
+    assert "choose one of admin, region admin or national viewer" in both.output
+    assert db.session.scalar(sa.select(User.id).where(User.email == "x@sto.example")) is None

@@ -30,10 +30,16 @@ def _print_link(invitation) -> None:
 @click.option("--name", default=None, help="Full name shown in the audit log.")
 @click.option("--admin", is_flag=True, help="A platform admin sees every region.")
 @click.option("--region-admin", is_flag=True, help="Also keeps the region's settings.")
+@click.option("--national-viewer", is_flag=True, help="Sees totals of every region, no people.")
 @click.option("--region", "region_code", default=None, help="Region code (needed with >1 region).")
 @with_appcontext
 def create_command(
-    email: str, name: str | None, admin: bool, region_admin: bool, region_code: str | None
+    email: str,
+    name: str | None,
+    admin: bool,
+    region_admin: bool,
+    national_viewer: bool,
+    region_code: str | None,
 ) -> None:
     """Create a staff user without a password and print a one-time enrolment link."""
     try:
@@ -43,6 +49,7 @@ def create_command(
                 name=name,
                 admin=admin,
                 region_admin=region_admin,
+                national_viewer=national_viewer,
                 region_code=region_code,
                 now=utcnow(),
             )

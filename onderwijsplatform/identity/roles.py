@@ -36,5 +36,21 @@ def roles_required(*roles: Role) -> Callable[[F], F]:
 
 staff_required = roles_required(Role.STAFF, Role.REGION_ADMIN, Role.ADMIN)
 region_admin_required = roles_required(Role.REGION_ADMIN, Role.ADMIN)
+national_required = roles_required(Role.NATIONAL_VIEWER, Role.ADMIN)
 coordinator_required = roles_required(Role.COORDINATOR)
 admin_required = roles_required(Role.ADMIN)
+
+
+# Where each role starts after signing in.
+_HOME = {
+    Role.COORDINATOR: "coordinator.requests",
+    Role.STAFF: "staff.dashboard",
+    Role.REGION_ADMIN: "staff.dashboard",
+    Role.ADMIN: "staff.dashboard",
+    Role.NATIONAL_VIEWER: "national.totals",
+}
+
+
+def home_endpoint(role: Role) -> str:
+    """The endpoint a user of ``role`` starts on after signing in."""
+    return _HOME.get(role, "public.home")

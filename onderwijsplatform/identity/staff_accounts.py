@@ -55,6 +55,7 @@ def create_staff(
     region_code: str | None,
     now: datetime,
     region_admin: bool = False,
+    national_viewer: bool = False,
 ) -> Invitation:
     """Create a staff, region admin or platform admin user without a password, and issue
     an enrolment token.
@@ -71,12 +72,22 @@ def create_staff(
     user = User(
         email=address,
         name=(name or address.split("@")[0])[:200],
-        role=Role.ADMIN if admin else Role.REGION_ADMIN if region_admin else Role.STAFF,
+        role=_role(admin=admin, region_admin=region_admin, national_viewer=national_viewer),
         region_id=region.id,
     )
     db.session.add(user)
     db.session.flush()
     return Invitation(user, _issue(user, now))
+
+
+def _role(*, admin: bool, region_admin: bool, national_viewer: bool) -> Role:
+    if admin + region_admin + national_viewer > 1:
+        raise ValidationFailed("role", "choose one of admin, region admin or national viewer")
+    if admin:
+        return Role.ADMIN
+    if region_admin:
+        return Role.REGION_ADMIN
+    return Role.NATIONAL_VIEWER if national_viewer else Role.STAFF
 
 
 def enrol_link(email: str, *, now: datetime) -> Invitation:

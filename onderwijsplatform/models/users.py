@@ -21,6 +21,7 @@ class Role(enum.Enum):
     STAFF = "staff"
     REGION_ADMIN = "region_admin"  # staff who also keep their region's settings
     ADMIN = "admin"  # the platform admin: every region
+    NATIONAL_VIEWER = "national_viewer"  # totals across regions, no personal data
 
 
 def new_session_token() -> str:
@@ -77,7 +78,7 @@ class User(TimestampMixin, Base):
 
     @property
     def is_staff(self) -> bool:
-        return self.role in (Role.STAFF, Role.REGION_ADMIN, Role.ADMIN)
+        return self.role in (Role.STAFF, Role.REGION_ADMIN, Role.ADMIN, Role.NATIONAL_VIEWER)
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role.value}>"

@@ -125,17 +125,23 @@ def get(actor: User, outcome_id: int) -> Outcome:
     return scope.get(actor, Outcome, outcome_id)
 
 
+def in_period(start: date | None, end: date | None) -> sa.ColumnElement[bool]:
+    """Outcomes whose activity took place from ``start`` up to (not including) ``end``."""
+    clauses = []
+    if start is not None:
+        clauses.append(Outcome.activity_date >= datetime.combine(start, time(), tzinfo=UTC))
+    if end is not None:
+        clauses.append(Outcome.activity_date < datetime.combine(end, time(), tzinfo=UTC))
+    return sa.and_(sa.true(), *clauses)
+
+
 def ledger(actor: User, start: date | None = None, end: date | None = None) -> list[Outcome]:
     """Ledger entries of the actor's region (admins: all), newest activity first."""
     query = (
         sa.select(Outcome)
-        .where(scope.visible(actor, Outcome))
+        .where(scope.visible(actor, Outcome), in_period(start, end))
         .order_by(Outcome.activity_date.desc().nulls_last(), Outcome.id.desc())
     )
-    if start is not None:
-        query = query.where(Outcome.activity_date >= datetime.combine(start, time(), tzinfo=UTC))
-    if end is not None:
-        query = query.where(Outcome.activity_date < datetime.combine(end, time(), tzinfo=UTC))
     return list(db.session.scalars(query))
 
 

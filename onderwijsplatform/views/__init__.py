@@ -10,6 +10,7 @@ def register_blueprints(app: Flask) -> None:
         auth,
         coordinator,
         intake,
+        national,
         outcomes,
         public,
         self_service,
@@ -23,6 +24,7 @@ def register_blueprints(app: Flask) -> None:
         auth,
         coordinator,
         staff,
+        national,
         outcomes,
     ):
         app.register_blueprint(module.bp)

@@ -18,7 +18,8 @@ from onderwijsplatform.extensions import limiter
 from onderwijsplatform.forms.auth import ConfirmForm, EmailOnlyForm, LoginForm, SetPasswordForm
 from onderwijsplatform.forms.text import PASSWORD_LENGTH, normalise_email
 from onderwijsplatform.identity import accounts, sessions
-from onderwijsplatform.models import Role, TokenPurpose, User
+from onderwijsplatform.identity.roles import home_endpoint
+from onderwijsplatform.models import TokenPurpose, User
 from onderwijsplatform.security import is_safe_next
 from onderwijsplatform.services.errors import InvalidToken, ValidationFailed
 from onderwijsplatform.transaction import unit_of_work
@@ -47,9 +48,7 @@ link_global = limiter.limit("300 per hour", key_func=_global_key, methods=["POST
 
 
 def _default_target(user: User) -> str:
-    if user.role == Role.COORDINATOR and "coordinator.requests" in current_app.view_functions:
-        return url_for("coordinator.requests")
-    return url_for("public.home")
+    return url_for(home_endpoint(user.role))
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])

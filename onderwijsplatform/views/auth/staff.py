@@ -17,6 +17,7 @@ from onderwijsplatform.extensions import limiter
 from onderwijsplatform.forms.staff import EnrolForm, SecondFactorForm
 from onderwijsplatform.forms.text import PASSWORD_LENGTH
 from onderwijsplatform.identity import sessions, staff_accounts, totp
+from onderwijsplatform.identity.roles import home_endpoint
 from onderwijsplatform.models import utcnow
 from onderwijsplatform.security import is_safe_next
 from onderwijsplatform.services.errors import InvalidToken, NotFound, ValidationFailed
@@ -42,7 +43,8 @@ def second_factor():
         if passed:
             target = request.args.get("next")
             sessions.start(user, now)
-            return redirect(target if is_safe_next(target) else url_for("staff.dashboard"))
+            home = url_for(home_endpoint(user.role))
+            return redirect(target if is_safe_next(target) else home)
         form.code.errors.append(_("Deze code klopt niet of is al gebruikt."))
     return render_template("auth/second_factor.html", form=form), (422 if form.errors else 200)
 
@@ -82,7 +84,8 @@ def enrol(token: str):
             abort(404)
         else:
             sessions.start(user, now)
-            return render_template("auth/recovery_codes.html", codes=codes)
+            home = url_for(home_endpoint(user.role))
+            return render_template("auth/recovery_codes.html", codes=codes, home=home)
     uri = totp.provisioning_uri(user.email, secret)
     return render_template(
         "auth/enrol.html", form=form, user=user, secret=secret, qr=totp.qr_svg(uri)

@@ -1,0 +1,126 @@
+"""A region admin keeps the region's settings and holidays; a national viewer reads totals."""
+
+from __future__ import annotations
+
+import re
+import threading
+
+import pyotp
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import expect
+from werkzeug.serving import make_server
+
+from onderwijsplatform import create_app
+from onderwijsplatform.extensions import db
+from onderwijsplatform.identity import staff_accounts
+from onderwijsplatform.models import Region, utcnow
+from onderwijsplatform.services import demo, regions
+from tests.browser.conftest import guarded_context
+
+pytestmark = pytest.mark.browser
+PASSWORD = "een lange zin als wachtwoord"
+
+
+@pytest.fixture(scope="module")
+def regions_server(tmp_path_factory):
+    """The demo region, a second region, and enrolment links for its admin and a viewer."""
+    database = tmp_path_factory.mktemp("regions-browser") / "platform.sqlite"
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "browser-test-secret-key-0123456789abcdef",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "RATELIMIT_ENABLED": False,
+        }
+    )
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    app.config["PUBLIC_URL"] = f"http://127.0.0.1:{server.server_port}"
+    with app.app_context():
+        db.create_all()
+        demo.seed()
+        home = db.session.scalar(sa.select(Region))
+        regions.create("twente", "STO Twente")
+        links = {}
+        for email, flag in (("beheer@sto.example", "region_admin"), ("dus@sto.example", "viewer")):
+            invitation = staff_accounts.create_staff(
+                email,
+                name=email.split("@")[0],
+                admin=False,
+                region_admin=flag == "region_admin",
+                national_viewer=flag == "viewer",
+                region_code=home.code,
+                now=utcnow(),
+            )
+            links[email] = f"/staff/aanmelden/{invitation.raw_token}"
+        db.session.commit()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield app.config["PUBLIC_URL"], links
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        with app.app_context():
+            db.engine.dispose()
+
+
+def _enrol(page, link: str) -> None:
+    page.goto(link)
+    secret = page.locator("#totp-secret").inner_text()
+    page.get_by_label("Wachtwoord", exact=True).fill(PASSWORD)
+    page.get_by_label("Wachtwoord nogmaals").fill(PASSWORD)
+    page.get_by_label("Code uit de app").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Account instellen").click()
+    page.get_by_role("link", name=re.compile("Ik heb ze bewaard")).click()
+
+
+def test_region_admin_keeps_settings_and_holidays(browser, regions_server, screenshot, axe):
+    base, links = regions_server
+    context, page = guarded_context(browser, base)
+    try:
+        _enrol(page, links["beheer@sto.example"])
+        page.get_by_role("link", name="Regio", exact=True).click()
+        found = {"settings": axe(page)}
+        page.get_by_label("Uurtarief voor cofinanciering (euro)").fill("€ 62")
+        page.get_by_role("button", name="Opslaan").click()
+        expect(page.get_by_text("Vul een getal in van 0 tot en met 1000").first).to_be_visible()
+        assert page.get_by_label("Naam van de regio").input_value()  # typed values stay
+        found["settings-error"] = axe(page)
+        page.get_by_label("Uurtarief voor cofinanciering (euro)").fill("62,50")
+        page.get_by_role("button", name="Opslaan").click()
+        expect(page.get_by_text("De instellingen van de regio zijn opgeslagen.")).to_be_visible()
+        assert page.get_by_label("Uurtarief voor cofinanciering (euro)").input_value() == "62,50"
+        page.get_by_label("Naam", exact=True).fill("Kerstvakantie")
+        page.get_by_label("Eerste dag").fill("2026-12-19")
+        page.get_by_label("Laatste dag").fill("2027-01-03")
+        page.get_by_role("button", name="Toevoegen").click()
+        expect(page.get_by_text("Kerstvakantie: 19 december 2026")).to_be_visible()
+        found["holidays"] = axe(page)
+        screenshot(page, "regions-1-settings")
+        page.set_viewport_size({"width": 375, "height": 800})
+        page.reload()
+        found["holidays-phone"] = axe(page)
+        screenshot(page, "regions-2-settings-phone")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        assert {name: issues for name, issues in found.items() if issues} == {}
+        assert page.outside_requests == []
+    finally:
+        context.close()
+
+
+def test_national_viewer_lands_on_the_totals(browser, regions_server, screenshot, axe):
+    base, links = regions_server
+    context, page = guarded_context(browser, base)
+    try:
+        _enrol(page, links["dus@sto.example"])
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Landelijk overzicht")
+        assert "STO Twente" in page.content()
+        assert "@" not in page.locator("main").inner_text()  # no address of anyone
+        found = axe(page)
+        screenshot(page, "regions-3-national")
+        assert found == []
+        assert page.outside_requests == []
+    finally:
+        context.close()
