@@ -23,15 +23,23 @@ def is_safe_next(target: str | None) -> TypeGuard[str]:
     return not parts.scheme and not parts.netloc
 
 
+# Pages a region's own website may show in an iframe: the catalogue, nothing else.
+EMBEDDABLE = frozenset({"regions.embed"})
+EMBED_CSP = CSP.replace("frame-ancestors 'none'", "frame-ancestors *")
+
+
 def _set_headers(response: Response) -> Response:
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CSP)
+    if request.endpoint in EMBEDDABLE:
+        headers.setdefault("Content-Security-Policy", EMBED_CSP)
+    else:
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("X-Content-Type-Options", "nosniff")
     if request.view_args and "token" in request.view_args:
         # The token is in the URL: never send it on to any other page or site (AUTH-02).
         headers["Referrer-Policy"] = "no-referrer"
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")

@@ -20,6 +20,10 @@ PUBLIC = {
     "intake.form",
     "intake.thanks",
     "intake.confirmed",
+    # A region's public page and catalogue: active offers without contact details.
+    "regions.home",
+    "regions.catalogue",
+    "regions.embed",
     # Signing in and asking for a link: the same answer for known and unknown addresses.
     "auth.login",
     "auth.logout",

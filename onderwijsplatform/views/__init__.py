@@ -13,12 +13,14 @@ def register_blueprints(app: Flask) -> None:
         national,
         outcomes,
         public,
+        regions,
         self_service,
         staff,
     )
 
     for module in (
         public,
+        regions,
         intake,
         self_service,
         auth,

@@ -14,14 +14,16 @@ from flask import (
 )
 
 from onderwijsplatform.security import is_safe_next
-from onderwijsplatform.services import overview
+from onderwijsplatform.services import catalogue, overview
 
 bp = Blueprint("public", __name__)
 
 
 @bp.get("/")
 def home():
-    return render_template("public/home.html", stats=overview.public_stats())
+    return render_template(
+        "public/home.html", stats=overview.public_stats(), regions=catalogue.all_regions()
+    )
 
 
 @bp.get("/privacy")

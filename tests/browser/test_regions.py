@@ -124,3 +124,33 @@ def test_national_viewer_lands_on_the_totals(browser, regions_server, screenshot
         assert page.outside_requests == []
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_visitor_finds_the_region_and_browses_its_catalogue(
+    browser, regions_server, screenshot, axe, width
+):
+    base, _links = regions_server
+    context, page = guarded_context(browser, base, viewport={"width": width, "height": 900})
+    try:
+        page.goto("/")
+        page.locator("#regios").get_by_role("link", name=re.compile("Assen")).click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Assen")
+        found = {"region": axe(page)}
+        page.get_by_role("link", name="Bekijk het aanbod").click()
+        expect(page.get_by_text(re.compile(r"\d+ aanbiedingen gevonden"))).to_be_visible()
+        found["catalogue"] = axe(page)
+        page.get_by_label("Soort hulp").select_option("bedrijfsbezoek")
+        page.get_by_label("Postcode of plaats").fill("9401")
+        page.get_by_role("button", name="Zoeken").click()
+        expect(page).to_have_url(re.compile(r"kind=bedrijfsbezoek"))
+        assert "@" not in page.locator("main").inner_text()  # no contact details
+        found["filtered"] = axe(page)
+        screenshot(page, f"regions-4-catalogue-{width}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.goto("/r/assen/embed")
+        found["embed"] = axe(page)
+        assert {name: issues for name, issues in found.items() if issues} == {}
+        assert page.outside_requests == []
+    finally:
+        context.close()
