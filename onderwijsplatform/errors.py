@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from flask import Flask, render_template
+from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -55,6 +55,9 @@ PAGES = {
 
 
 def _render(code: int, *, csrf: bool = False):
+    if request.path.startswith("/api/"):
+        # The API answers in JSON, never with a page.
+        return jsonify({"error": {"status": code, "message": str(PAGES[code].title)}}), code
     return render_template("errors/page.html", page=PAGES[code], csrf=csrf), code
 
 
@@ -62,7 +65,10 @@ def handle_http(error: HTTPException):
     code = error.code or 500
     if code not in PAGES:
         return error
-    return _render(code)
+    body, status = _render(code)
+    # Keep what the error says in its headers, such as the methods a 405 allows.
+    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+    return body, status, headers
 
 
 def handle_not_found(error: NotFound):

@@ -24,6 +24,10 @@ PUBLIC = {
     "regions.home",
     "regions.catalogue",
     "regions.embed",
+    # The read API for regional websites: regions and their catalogue, no personal data.
+    "api.openapi",
+    "api.regions",
+    "api.offers",
     # Signing in and asking for a link: the same answer for known and unknown addresses.
     "auth.login",
     "auth.logout",

@@ -29,6 +29,9 @@ _CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _CONTROL_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 _BROKEN = re.compile(r"[\ud800-\udfff\ufffd]")
 _INVISIBLE = re.compile(r"[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# The one-line rule as a pattern for the API's schema (JSON Schema reads these escapes too).
+# Lone surrogates cannot travel in a UTF-8 query string, so only U+FFFD stands for _BROKEN.
+VISIBLE_LINE = "^[^" + _CONTROL_LINE.pattern[1:-1] + _INVISIBLE.pattern[1:-1] + "\\ufffd]*$"
 _SPACES = re.compile(r"[ \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _LINE_BREAK = re.compile(r"\r\n|[\r\u2028\u2029]")
 

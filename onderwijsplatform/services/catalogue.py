@@ -102,9 +102,9 @@ def check(filters: Filters) -> None:
     ):
         value = getattr(filters, field)
         if value and value not in {term.code for term in vocabulary.VOCABULARIES[name]}:
-            raise ValidationFailed(field, "unknown")
+            raise ValidationFailed(field, "not a code of this list")
     if not 1 <= filters.within_km <= 300:
-        raise ValidationFailed("within_km", "range")
+        raise ValidationFailed("within_km", "a whole number from 1 to 300")
     if filters.near:
         _point(filters.near)
 
@@ -114,11 +114,11 @@ def _point(near: str) -> tuple[float, float]:
     try:
         point = geocoder.postcode(near) if near[:4].isdigit() else geocoder.place(near)
     except (GeoError, ValueError):
-        raise ValidationFailed("near", "unknown") from None
+        raise ValidationFailed("near", "no postcode or place by this name") from None
     return point.lat, point.lon
 
 
-def offers(found: Region, filters: Filters, page: int) -> Pagination:
+def offers(found: Region, filters: Filters, page: int, *, per_page: int = PER_PAGE) -> Pagination:
     """One page of the region's active offers that meet ``filters``, by organisation name.
 
     Raises ValidationFailed for an unknown code, distance or place.
@@ -149,4 +149,4 @@ def offers(found: Region, filters: Filters, page: int) -> Pagination:
             Offer.lat.between(lat - dlat, lat + dlat), Offer.lon.between(lon - dlon, lon + dlon)
         )
     query = query.order_by(Organisation.name, Offer.id)
-    return db.paginate(query, page=max(page, 1), per_page=PER_PAGE, error_out=False, count=True)
+    return db.paginate(query, page=max(page, 1), per_page=per_page, error_out=False, count=True)

@@ -255,6 +255,11 @@ def export_offers(*, statuses: Sequence[OfferStatus] = (OfferStatus.ACTIVE,)) ->
     return dump_offers(sorted((offer_input(row) for row in rows), key=lambda o: o.id))
 
 
+def offer_documents(rows: Iterable[Offer]) -> list[dict]:
+    """These offers as exchange-format dicts, in the given order (public fields only)."""
+    return dump_offers([offer_input(row) for row in rows])
+
+
 def export_requests(*, statuses: Sequence[RequestStatus] = (RequestStatus.OPEN,)) -> list[dict]:
     """Requests with one of ``statuses`` as exchange-format dicts, ordered by exchange id."""
     rows = db.session.scalars(

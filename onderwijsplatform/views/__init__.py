@@ -7,6 +7,7 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     from onderwijsplatform.views import (
+        api,
         auth,
         coordinator,
         intake,
@@ -28,5 +29,6 @@ def register_blueprints(app: Flask) -> None:
         staff,
         national,
         outcomes,
+        api,
     ):
         app.register_blueprint(module.bp)
