@@ -149,3 +149,28 @@ def sign_in(client: FlaskClient, user) -> None:
         session["_user_id"] = user.session_token
         session["_fresh"] = True
         session["_id"] = identifier
+
+
+@pytest.fixture
+def limited_client(tmp_path):
+    """``(app, client)`` of an app of its own with the rate limiter switched on."""
+    from onderwijsplatform.extensions import limiter
+
+    was_enabled = limiter.enabled
+    limited = create_app(
+        {
+            **TEST_CONFIG,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'limits.sqlite'}",
+            "RATELIMIT_ENABLED": True,
+        }
+    )
+    with limited.app_context():
+        _db.create_all()
+    limiter.reset()
+    try:
+        yield limited, limited.test_client()
+    finally:
+        limiter.reset()
+        limiter.enabled = was_enabled
+        with limited.app_context():
+            _db.engine.dispose()

@@ -6,6 +6,7 @@ import os
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -31,15 +32,13 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
-def live_app(tmp_path_factory) -> Flask:
-    """The app that ``live_server`` serves; a test may change its config (monkeypatch.setitem)."""
-    database = tmp_path_factory.mktemp("browser") / "platform.sqlite"
+def demo_app(folder: Path) -> Flask:
+    """An app on a file SQLite database in ``folder`` (threads share it), demo data seeded."""
     app = create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "browser-test-secret-key-0123456789abcdef",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'platform.sqlite'}",
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
             "RATELIMIT_ENABLED": False,
         }
@@ -51,14 +50,13 @@ def live_app(tmp_path_factory) -> Flask:
     return app
 
 
-@pytest.fixture(scope="session")
-def live_server(live_app: Flask) -> Iterator[str]:
-    """Serve the demo-seeded ``live_app`` on a free loopback port; yields its base URL."""
-    app = live_app
+@contextmanager
+def serving(app: Flask) -> Iterator[str]:
+    """Serve ``app`` on a free loopback port while the block runs; yields its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    app.config["PUBLIC_URL"] = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    app.config["PUBLIC_URL"] = f"http://127.0.0.1:{server.server_port}"
     try:
         yield app.config["PUBLIC_URL"]
     finally:
@@ -66,6 +64,19 @@ def live_server(live_app: Flask) -> Iterator[str]:
         thread.join(timeout=5)
         with app.app_context():
             db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory) -> Flask:
+    """The app that ``live_server`` serves; a test may change its config (monkeypatch.setitem)."""
+    return demo_app(tmp_path_factory.mktemp("browser"))
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app: Flask) -> Iterator[str]:
+    """Serve the demo-seeded ``live_app`` on a free loopback port; yields its base URL."""
+    with serving(live_app) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import re
-import threading
 
 import pyotp
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
-from onderwijsplatform import create_app
 from onderwijsplatform.extensions import db
 from onderwijsplatform.identity import staff_accounts
 from onderwijsplatform.models import Region, utcnow
-from onderwijsplatform.services import demo, regions
-from tests.browser.conftest import guarded_context
+from onderwijsplatform.services import regions
+from tests.browser.conftest import demo_app, guarded_context, serving
 
 pytestmark = pytest.mark.browser
 PASSWORD = "een lange zin als wachtwoord"
@@ -25,21 +22,8 @@ PASSWORD = "een lange zin als wachtwoord"
 @pytest.fixture(scope="module")
 def regions_server(tmp_path_factory):
     """The demo region, a second region, and enrolment links for its admin and a viewer."""
-    database = tmp_path_factory.mktemp("regions-browser") / "platform.sqlite"
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "browser-test-secret-key-0123456789abcdef",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
-            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-            "RATELIMIT_ENABLED": False,
-        }
-    )
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    app.config["PUBLIC_URL"] = f"http://127.0.0.1:{server.server_port}"
+    app = demo_app(tmp_path_factory.mktemp("regions-browser"))
     with app.app_context():
-        db.create_all()
-        demo.seed()
         home = db.session.scalar(sa.select(Region))
         regions.create("twente", "STO Twente")
         links = {}
@@ -55,15 +39,8 @@ def regions_server(tmp_path_factory):
             )
             links[email] = f"/staff/aanmelden/{invitation.raw_token}"
         db.session.commit()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield app.config["PUBLIC_URL"], links
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
-        with app.app_context():
-            db.engine.dispose()
+    with serving(app) as base:
+        yield base, links
 
 
 def _enrol(page, link: str) -> None:

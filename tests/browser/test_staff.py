@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -13,9 +12,7 @@ import openpyxl
 import pyotp
 import pytest
 import sqlalchemy as sa
-from werkzeug.serving import make_server
 
-from onderwijsplatform import create_app
 from onderwijsplatform.extensions import db
 from onderwijsplatform.identity import staff_accounts
 from onderwijsplatform.models import (
@@ -32,7 +29,7 @@ from onderwijsplatform.models import (
     utcnow,
 )
 from onderwijsplatform.services import demo, followup
-from tests.browser.conftest import guarded_context
+from tests.browser.conftest import demo_app, guarded_context, serving
 
 pytestmark = pytest.mark.browser
 
@@ -40,21 +37,8 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def staff_server(tmp_path_factory):
     """The demo region plus a pending intake, a requested introduction and an enrol link."""
-    database = tmp_path_factory.mktemp("staff-browser") / "platform.sqlite"
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "browser-test-secret-key-0123456789abcdef",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
-            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-            "RATELIMIT_ENABLED": False,
-        }
-    )
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    app.config["PUBLIC_URL"] = f"http://127.0.0.1:{server.server_port}"
+    app = demo_app(tmp_path_factory.mktemp("staff-browser"))
     with app.app_context():
-        db.create_all()
-        demo.seed()
         region = db.session.scalar(sa.select(Region))
         org = Organisation(
             region_id=region.id,
@@ -101,15 +85,8 @@ def staff_server(tmp_path_factory):
         db.session.commit()
         link = f"/staff/aanmelden/{invitation.raw_token}"
         intro_id = intro.id
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield app, app.config["PUBLIC_URL"], link, intro_id, staff_email
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
-        with app.app_context():
-            db.engine.dispose()
+    with serving(app) as base:
+        yield app, base, link, intro_id, staff_email
 
 
 @pytest.fixture

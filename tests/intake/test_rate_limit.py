@@ -4,35 +4,8 @@ from __future__ import annotations
 
 import time
 
-import pytest
-
-from onderwijsplatform import create_app
-from onderwijsplatform.extensions import db as _db
-from onderwijsplatform.extensions import limiter
-from tests.conftest import TEST_CONFIG, csrf_token_from
+from tests.conftest import csrf_token_from
 from tests.intake.conftest import valid_body
-
-
-@pytest.fixture
-def limited_client(tmp_path):
-    was_enabled = limiter.enabled
-    app = create_app(
-        {
-            **TEST_CONFIG,
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'limits.sqlite'}",
-            "RATELIMIT_ENABLED": True,
-        }
-    )
-    with app.app_context():
-        _db.create_all()
-    limiter.reset()
-    try:
-        yield app, app.test_client()
-    finally:
-        limiter.reset()
-        limiter.enabled = was_enabled
-        with app.app_context():
-            _db.engine.dispose()
 
 
 def _post(app, client, **overrides):
