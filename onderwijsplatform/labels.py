@@ -80,6 +80,10 @@ APP_CODES: dict[str, dict[str, object]] = {
         "midden": _l("Regio midden"),
         "zuid": _l("Regio zuid"),
     },
+    "team_role": {
+        "staff": _l("Regioteam"),
+        "region_admin": _l("Regiobeheerder"),
+    },
     "role": {
         "coordinator": _l("Coördinator"),
         "staff": _l("Regioteam"),

@@ -50,3 +50,13 @@ class HolidayForm(FlaskForm):
 
     def validate_ends_on(self, field: DayField) -> None:
         check_period(self.starts_on, field)
+
+
+class TeamInviteForm(FlaskForm):
+    """Invite someone to the region's team."""
+
+    name = line_field(_l("Naam"), 200, required=True)
+    email = line_field(
+        _l("E-mailadres"), 320, required=True, validators=[OneEmail(example="naam@regio.nl")]
+    )
+    role = CodeField(_l("Rol"), codes="team_role")

@@ -62,6 +62,7 @@ def _foreign_objects(db, world, other) -> dict[str, int]:
         "message_id": message.id,
         "holiday_id": holiday.id,
         "offer_id": other.offer.id,
+        "user_id": other.staff.id,
     }
 
 

@@ -13,6 +13,7 @@ from onderwijsplatform.views.staff import (
     mail,
     moderation,
     region,
+    team,
 )
 from onderwijsplatform.views.staff.blueprint import bp
 
@@ -27,4 +28,5 @@ __all__ = [
     "mail",
     "moderation",
     "region",
+    "team",
 ]
