@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
+from flask.globals import request_ctx
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -55,20 +56,27 @@ PAGES = {
 
 
 def _render(code: int, *, csrf: bool = False):
+    page = PAGES[code]
+    if request_ctx.url_adapter is None:
+        # The Host was refused before routing (TRUSTED_HOSTS): no link can be built, so
+        # no page either; plain words instead of a second error.
+        return f"{code} {page.title}\n", code, {"Content-Type": "text/plain; charset=utf-8"}
     if request.path.startswith("/api/"):
         # The API answers in JSON, never with a page.
-        return jsonify({"error": {"status": code, "message": str(PAGES[code].title)}}), code
-    return render_template("errors/page.html", page=PAGES[code], csrf=csrf), code
+        return jsonify({"error": {"status": code, "message": str(page.title)}}), code
+    return render_template("errors/page.html", page=page, csrf=csrf), code
 
 
 def handle_http(error: HTTPException):
     code = error.code or 500
     if code not in PAGES:
         return error
-    body, status = _render(code)
+    response = make_response(_render(code))
     # Keep what the error says in its headers, such as the methods a 405 allows.
-    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
-    return body, status, headers
+    for key, value in error.get_headers():
+        if key.lower() != "content-type":
+            response.headers[key] = value
+    return response
 
 
 def handle_not_found(error: NotFound):

@@ -59,3 +59,14 @@ def test_factory_defaults_are_consistent(db):
     assert request.id
     coordinator = factories.make_user(factories.Role.COORDINATOR)
     assert coordinator.school_id is not None
+
+
+def test_an_untrusted_host_gets_a_plain_400_not_a_second_error():
+    guarded = create_app(
+        {**TEST_CONFIG, "SERVER_NAME": None, "TRUSTED_HOSTS": ["platform.example"]}
+    )
+    client = guarded.test_client()
+    for path in ("/", "/api/v1/regions", "/staff/"):
+        response = client.get(path, headers={"Host": "evil.example"})
+        assert response.status_code == 400, path
+        assert response.get_data(as_text=True) == "400 Ongeldig verzoek\n"
