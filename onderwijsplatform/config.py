@@ -53,6 +53,9 @@ DEFAULTS: dict[str, Any] = {
     "INTAKE_REGION_CODE": None,
     "INTAKE_MIN_FILL_SECONDS": 3,
     "DIGEST_MIN_SCORE": 0.5,
+    # How many proxies stand in front (0: none). Behind one, set 1: client addresses then
+    # come from X-Forwarded-For, so rate limits count per visitor, not per proxy.
+    "PROXY_HOPS": 0,
     "REMINDER_AFTER_DAYS": 7,
 }
 

@@ -6,6 +6,7 @@ from typing import TypeGuard
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -49,4 +50,10 @@ def _set_headers(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    hops = int(app.config["PROXY_HOPS"])
+    if hops:
+        # Trust exactly as many X-Forwarded-* entries as there are proxies, no more.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
+        )
     app.after_request(_set_headers)

@@ -43,3 +43,19 @@ def test_debug_allows_development_secret(monkeypatch):
     monkeypatch.setenv("FLASK_SQLALCHEMY_DATABASE_URI", "sqlite://")
     app = create_app()
     assert app.debug
+
+
+@pytest.mark.parametrize(("hops", "seen"), [(0, "127.0.0.1"), (1, "203.0.113.7")])
+def test_behind_a_proxy_the_client_address_comes_from_x_forwarded_for(hops, seen):
+    from flask import request
+
+    from tests.conftest import TEST_CONFIG
+
+    app = create_app({**TEST_CONFIG, "PROXY_HOPS": hops})
+    app.add_url_rule("/_ip", "ip", lambda: request.remote_addr or "")
+    response = app.test_client().get(
+        "/_ip",
+        environ_base={"REMOTE_ADDR": "127.0.0.1"},
+        headers={"X-Forwarded-For": "203.0.113.7"},
+    )
+    assert response.get_data(as_text=True) == seen
