@@ -20,7 +20,7 @@ from onderwijsplatform.models import (
     OrganisationType,
     Region,
 )
-from onderwijsplatform.services.errors import NotFound, ValidationFailed
+from onderwijsplatform.services.errors import ValidationFailed
 
 PER_PAGE = 20
 KM_PER_DEGREE = 111.2  # along a meridian; a longitude degree is this times cos(latitude)
@@ -46,14 +46,6 @@ class RegionPage:
     active_offers: int
     companies: int
     schools: int
-
-
-def region(code: str) -> Region:
-    """The region with this code; NotFound otherwise."""
-    found = db.session.scalar(sa.select(Region).where(Region.code == code.lower()))
-    if found is None:
-        raise NotFound()
-    return found
 
 
 def all_regions() -> list[Region]:

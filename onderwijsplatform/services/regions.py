@@ -25,7 +25,7 @@ from onderwijsplatform.models import (
     User,
 )
 from onderwijsplatform.services import audit
-from onderwijsplatform.services.errors import ValidationFailed
+from onderwijsplatform.services.errors import NotFound, ValidationFailed
 
 # A region code is part of its URLs (/r/<code>/): lower-case letters, digits and dashes.
 CODE = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?")
@@ -104,13 +104,16 @@ def for_admin(actor: User, code: str | None = None) -> Region:
     Raises NotFound for a region the actor may not keep.
     """
     if code and actor.role is Role.ADMIN:
-        return scope.load(Region, _region_id(code))
+        return by_code(code)
     return scope.get(actor, Region, actor.region_id)
 
 
-def _region_id(code: str) -> int:
-    region_id = db.session.scalar(sa.select(Region.id).where(Region.code == code))
-    return region_id or 0  # 0 is never an id: load() answers NotFound
+def by_code(code: str) -> Region:
+    """The region with this code (as in its web addresses); NotFound otherwise."""
+    found = db.session.scalar(sa.select(Region).where(Region.code == code.lower()))
+    if found is None:
+        raise NotFound()
+    return found
 
 
 def choices_for(actor: User) -> list[Region]:

@@ -8,7 +8,7 @@ from flask import Blueprint, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from onderwijsplatform.forms.catalogue import CatalogueFilterForm
-from onderwijsplatform.services import catalogue
+from onderwijsplatform.services import catalogue, regions
 from onderwijsplatform.services.errors import ValidationFailed
 
 bp = Blueprint("regions", __name__, url_prefix="/r/<code>")
@@ -24,12 +24,12 @@ MESSAGES = {
 
 @bp.get("/", endpoint="home")
 def region_home(code: str):
-    page = catalogue.page_of(catalogue.region(code))
+    page = catalogue.page_of(regions.by_code(code))
     return render_template("regions/home.html", page=page)
 
 
 def _catalogue(code: str, template: str):
-    region = catalogue.region(code)
+    region = regions.by_code(code)
     form = CatalogueFilterForm(request.args)
     results, status = None, 200
     if form.validate():

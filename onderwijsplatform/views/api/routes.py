@@ -55,7 +55,7 @@ def _page_number(name: str, default: int, high: int) -> int:
 
 @bp.get("/regions/<code>/offers", endpoint="offers")
 def list_offers(code: str) -> Response | tuple[Response, int]:
-    region = catalogue.region(code)
+    region = regions.by_code(code)
     known = {"kind", "sector", "target_group", "online", "near", "within_km", "page", "per_page"}
     for name, value in request.args.items(multi=True):
         if name not in known:
