@@ -28,7 +28,9 @@ from onderwijsplatform.models import (
     Introduction,
     MatchSuggestion,
     Offer,
+    OfferRegion,
     Organisation,
+    OrganisationRegion,
     OutboxEmail,
     Outcome,
     Region,
@@ -58,11 +60,20 @@ def check_id(value: int) -> None:
 
 
 def _organisations(region_id: int) -> sa.Select[int]:
+    # Every organisation that serves the region: its schools and the companies of the pool
+    # that chose it (approved there or not yet).
+    return sa.select(OrganisationRegion.organisation_id).where(
+        OrganisationRegion.region_id == region_id
+    )
+
+
+def _schools(region_id: int) -> sa.Select[int]:
+    # Requests, introductions and outcomes belong to the region of the school (its home).
     return sa.select(Organisation.id).where(Organisation.region_id == region_id)
 
 
 def _requests(region_id: int) -> sa.Select[int]:
-    return sa.select(SchoolRequest.id).where(SchoolRequest.school_id.in_(_organisations(region_id)))
+    return sa.select(SchoolRequest.id).where(SchoolRequest.school_id.in_(_schools(region_id)))
 
 
 def _introductions(region_id: int) -> sa.Select[int]:
@@ -71,10 +82,8 @@ def _introductions(region_id: int) -> sa.Select[int]:
 
 def _mail(region_id: int) -> sa.ColumnElement[bool]:
     # Mail belongs to the region of the person it was sent to (AC-02).
-    contacts = (
-        sa.select(Contact.email)
-        .join(Organisation, Contact.organisation_id == Organisation.id)
-        .where(Organisation.region_id == region_id)
+    contacts = sa.select(Contact.email).where(
+        Contact.organisation_id.in_(_organisations(region_id))
     )
     users = sa.select(User.email).where(User.region_id == region_id)
     return sa.or_(OutboxEmail.to_addr.in_(contacts), OutboxEmail.to_addr.in_(users))
@@ -84,13 +93,15 @@ def _mail(region_id: int) -> sa.ColumnElement[bool]:
 _IN_REGION: dict[type, Callable[[int], sa.ColumnElement[bool]]] = {
     Region: lambda rid: Region.id == rid,
     RegionHoliday: lambda rid: RegionHoliday.region_id == rid,
-    Organisation: lambda rid: Organisation.region_id == rid,
+    Organisation: lambda rid: Organisation.id.in_(_organisations(rid)),
     User: lambda rid: User.region_id == rid,
     AuditEvent: lambda rid: AuditEvent.region_id == rid,
     Contact: lambda rid: Contact.organisation_id.in_(_organisations(rid)),
     DuplicateFlag: lambda rid: DuplicateFlag.organisation_id.in_(_organisations(rid)),
-    Offer: lambda rid: Offer.organisation_id.in_(_organisations(rid)),
-    SchoolRequest: lambda rid: SchoolRequest.school_id.in_(_organisations(rid)),
+    Offer: lambda rid: Offer.id.in_(
+        sa.select(OfferRegion.offer_id).where(OfferRegion.region_id == rid)
+    ),
+    SchoolRequest: lambda rid: SchoolRequest.school_id.in_(_schools(rid)),
     MatchSuggestion: lambda rid: MatchSuggestion.request_id.in_(_requests(rid)),
     Introduction: lambda rid: Introduction.request_id.in_(_requests(rid)),
     Outcome: lambda rid: Outcome.introduction_id.in_(_introductions(rid)),

@@ -9,10 +9,13 @@ from typing import Any
 from onderwijsplatform.extensions import db
 from onderwijsplatform.identity.passwords import hash_password
 from onderwijsplatform.models import (
+    Approval,
     Contact,
     Offer,
+    OfferRegion,
     OfferStatus,
     Organisation,
+    OrganisationRegion,
     OrganisationStatus,
     OrganisationType,
     Region,
@@ -22,6 +25,7 @@ from onderwijsplatform.models import (
     SchoolType,
     User,
 )
+from onderwijsplatform.services import pool
 
 _seq = itertools.count(1)
 PASSWORD = "correct horse battery staple"
@@ -42,6 +46,18 @@ def make_region(**overrides: Any) -> Region:
     return _save(Region(**{"code": f"regio-{n}", "name": f"Regio {n}", **overrides}))
 
 
+def _serve(organisation: Organisation) -> Organisation:
+    # Like the migration: an organisation serves its home region, approved as its status says.
+    if not organisation.memberships:
+        organisation.memberships.append(
+            OrganisationRegion(
+                region_id=organisation.region_id, status=pool.approval_of(organisation.status)
+            )
+        )
+        db.session.flush()
+    return organisation
+
+
 def make_company(region: Region | None = None, **overrides: Any) -> Organisation:
     n = next(_seq)
     region = region or make_region()
@@ -53,7 +69,7 @@ def make_company(region: Region | None = None, **overrides: Any) -> Organisation
         **ASSEN,
         **overrides,
     }
-    return _save(Organisation(**values))
+    return _serve(_save(Organisation(**values)))
 
 
 def make_contact(organisation: Organisation, **overrides: Any) -> Contact:
@@ -80,7 +96,7 @@ def make_school(region: Region | None = None, **overrides: Any) -> Organisation:
         **ASSEN,
         **overrides,
     }
-    return _save(Organisation(**values))
+    return _serve(_save(Organisation(**values)))
 
 
 def make_user(role: Role = Role.STAFF, **overrides: Any) -> User:
@@ -120,7 +136,15 @@ def make_offer(organisation: Organisation | None = None, **overrides: Any) -> Of
         **ASSEN,
         **overrides,
     }
-    return _save(Offer(**values))
+    offer = _save(Offer(**values))
+    # Available in every region its organisation serves, approved as its status says.
+    for membership in organisation.memberships:
+        status = pool.approval_of(offer.status)
+        if membership.status is not Approval.APPROVED:
+            status = membership.status
+        offer.availability.append(OfferRegion(region_id=membership.region_id, status=status))
+    db.session.flush()
+    return offer
 
 
 def make_request(school: Organisation | None = None, **overrides: Any) -> SchoolRequest:

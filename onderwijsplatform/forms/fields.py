@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
@@ -202,21 +204,30 @@ def code_choices(name: str) -> list[SelectChoice]:
     return [SelectChoice(code, text) for code, text in labels.choices(name)]
 
 
-class CodesField(SelectMultipleField):
-    """Checkboxes for the codes of one list of ``labels``; each code once, no unknown ones."""
+class CheckboxesField(SelectMultipleField):
+    """Checkboxes for a list of choices; each value once, no unknown ones."""
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
-
-    def __init__(self, label=None, validators=None, *, codes: str, **kwargs) -> None:
-        super().__init__(label, validators, **kwargs)
-        self.choices = code_choices(codes)
 
     def process_formdata(self, valuelist) -> None:
         super().process_formdata(list(dict.fromkeys(valuelist)))
 
     def pre_validate(self, form) -> None:
         InChoices()(form, self)
+
+
+class CodesField(CheckboxesField):
+    """Checkboxes for the codes of one list of ``labels``."""
+
+    def __init__(self, label=None, validators=None, *, codes: str, **kwargs) -> None:
+        super().__init__(label, validators, **kwargs)
+        self.choices = code_choices(codes)
+
+
+def region_choices(regions: Iterable[Any]) -> list[SelectChoice]:
+    """Choices of region codes, labelled with the regions' names."""
+    return [SelectChoice(region.code, region.name) for region in regions]
 
 
 class CodeField(SelectField):

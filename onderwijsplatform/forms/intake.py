@@ -21,6 +21,7 @@ from wtforms.validators import DataRequired, ValidationError
 
 from matching.geo import GeoError, Point, get_geocoder, normalise_postcode
 from onderwijsplatform.forms.fields import (
+    CheckboxesField,
     CodesField,
     DayField,
     NumberField,
@@ -151,6 +152,8 @@ class IntakeForm(FlaskForm):
         _l("E-mailadres"), 320, required=True, validators=[OneEmail(example=EXAMPLE_ADDRESS)]
     )
     phone = _line(_l("Telefoonnummer (optioneel)"), 40, validators=[Phone()])
+    # The view sets the choices: the regions open for intake, nearest first.
+    regions = CheckboxesField(_l("In welke regio's wilt u helpen?"))
     contributions = FieldList(
         FormField(ContributionForm), min_entries=1, max_entries=MAX_CONTRIBUTIONS
     )
@@ -159,6 +162,11 @@ class IntakeForm(FlaskForm):
     homepage = StringField(_l("Laat dit veld leeg"))
 
     point: Point | None = None
+
+    def validate_regions(self, field) -> None:
+        # No choices at all (a fresh platform): the intake goes to the intake region.
+        if field.choices and not field.data:
+            raise ValidationError(_l("Kies minstens één regio."))
 
     def validate_kvk_number(self, field) -> None:
         value = re.sub(r"[\s.]", "", field.data or "")
@@ -218,6 +226,7 @@ class IntakeForm(FlaskForm):
             email=self.email.data,
             phone=self.phone.data,
             language=language,
+            region_codes=list(self.regions.data or []),
             contributions=[entry.form.contribution_data() for entry in self.contributions],
             submission=submission,
         )

@@ -8,7 +8,7 @@ from onderwijsplatform.models.introductions import (
     IntroductionState,
 )
 from onderwijsplatform.models.matches import MatchSuggestion, SuggestionState
-from onderwijsplatform.models.offers import Offer, OfferStatus
+from onderwijsplatform.models.offers import Offer, OfferRegion, OfferStatus
 from onderwijsplatform.models.organisations import (
     Contact,
     DuplicateFlag,
@@ -19,6 +19,7 @@ from onderwijsplatform.models.organisations import (
 )
 from onderwijsplatform.models.outbox import OutboxEmail, OutboxStatus
 from onderwijsplatform.models.outcomes import Outcome
+from onderwijsplatform.models.pool import Approval, OrganisationRegion
 from onderwijsplatform.models.regions import HolidayZone, Region, RegionHoliday
 from onderwijsplatform.models.school_requests import RequestStatus, SchoolRequest
 from onderwijsplatform.models.tokens import Token, TokenPurpose
@@ -26,6 +27,7 @@ from onderwijsplatform.models.users import Role, User
 
 __all__ = [
     "ALLOWED_TRANSITIONS",
+    "Approval",
     "AuditEvent",
     "Base",
     "Contact",
@@ -35,8 +37,10 @@ __all__ = [
     "IntroductionState",
     "MatchSuggestion",
     "Offer",
+    "OfferRegion",
     "OfferStatus",
     "Organisation",
+    "OrganisationRegion",
     "OrganisationStatus",
     "OrganisationType",
     "OutboxEmail",

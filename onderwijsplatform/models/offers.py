@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import enum
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from onderwijsplatform.models.base import Base, TimestampMixin
+from onderwijsplatform.models.base import Base, TimestampMixin, utcnow
 from onderwijsplatform.models.organisations import Contact, Organisation
+from onderwijsplatform.models.pool import Approval
+from onderwijsplatform.models.regions import Region
 
 
 class OfferStatus(enum.Enum):
@@ -68,6 +71,10 @@ class Offer(TimestampMixin, Base):
 
     organisation: Mapped[Organisation] = relationship()
     contact: Mapped[Contact | None] = relationship()
+    # The regions it is available in, each with that region's approval.
+    availability: Mapped[list[OfferRegion]] = relationship(
+        back_populates="offer", cascade="all, delete-orphan", order_by="OfferRegion.region_id"
+    )
 
     @property
     def exchange_id(self) -> str:
@@ -75,3 +82,25 @@ class Offer(TimestampMixin, Base):
 
     def __repr__(self) -> str:
         return f"<Offer {self.id} {self.status.value}>"
+
+
+class OfferRegion(Base):
+    """An offer is available in a region; that region's staff approve it there."""
+
+    __tablename__ = "offer_region"
+
+    offer_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("offer.id", ondelete="CASCADE"), primary_key=True
+    )
+    region_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("region.id", ondelete="RESTRICT"), primary_key=True, index=True
+    )
+    status: Mapped[Approval] = mapped_column(default=Approval.PENDING)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None]
+
+    region: Mapped[Region] = relationship()
+    offer: Mapped[Offer] = relationship(back_populates="availability")
+
+    def __repr__(self) -> str:
+        return f"<OfferRegion {self.offer_id}@{self.region_id} {self.status.value}>"

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from onderwijsplatform.models.base import Base, TimestampMixin, utcnow
+from onderwijsplatform.models.pool import OrganisationRegion
 from onderwijsplatform.models.regions import Region
 
 
@@ -40,7 +41,12 @@ class OrganisationStatus(enum.Enum):
 
 
 class Organisation(TimestampMixin, Base):
-    """A company, school or institution in one region."""
+    """A company, school or institution.
+
+    ``region_id`` is its home region (a school's only one; for a company the region it
+    signed up in); ``memberships`` are all the regions it serves, each with that
+    region's approval.
+    """
 
     __tablename__ = "organisation"
     __table_args__ = (
@@ -74,6 +80,9 @@ class Organisation(TimestampMixin, Base):
     )
 
     region: Mapped[Region] = relationship()
+    memberships: Mapped[list[OrganisationRegion]] = relationship(
+        cascade="all, delete-orphan", order_by="OrganisationRegion.region_id"
+    )
     contacts: Mapped[list[Contact]] = relationship(
         back_populates="organisation", cascade="all, delete-orphan", order_by="Contact.id"
     )

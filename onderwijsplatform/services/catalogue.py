@@ -14,12 +14,11 @@ from matching.geo import GeoError, get_geocoder
 from onderwijsplatform.extensions import db
 from onderwijsplatform.models import (
     Offer,
-    OfferStatus,
     Organisation,
-    OrganisationStatus,
     OrganisationType,
     Region,
 )
+from onderwijsplatform.services import pool
 from onderwijsplatform.services.errors import ValidationFailed
 
 PER_PAGE = 20
@@ -57,11 +56,7 @@ def _active(region_id: int) -> sa.Select[Offer]:
     return (
         sa.select(Offer)
         .join(Organisation, Organisation.id == Offer.organisation_id)
-        .where(
-            Organisation.region_id == region_id,
-            Organisation.status == OrganisationStatus.ACTIVE,
-            Offer.status == OfferStatus.ACTIVE,
-        )
+        .where(pool.live_in(region_id))
     )
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from onderwijsplatform.extensions import db
 from onderwijsplatform.models import Contact, Offer, OfferStatus, Organisation
 from onderwijsplatform.school_years import school_year_of
+from onderwijsplatform.services import pool
 
 
 @dataclass
@@ -48,7 +49,10 @@ def add_offer(
     status: OfferStatus,
     now: datetime,
 ) -> Offer:
-    """A new offer of ``organisation`` at its address, for this school year (flush only)."""
+    """A new offer of ``organisation`` at its address, for this school year (flush only).
+
+    It is available in every region the organisation serves, each region's staff to approve.
+    """
     offer = Offer(
         organisation_id=organisation.id,
         contact_id=contact.id,
@@ -60,6 +64,8 @@ def add_offer(
         lon=organisation.lon,
     )
     apply_contribution(offer, data)
+    for region_id in pool.region_ids(organisation):
+        pool.offer_in(offer, region_id, now=now)
     db.session.add(offer)
     db.session.flush()
     return offer

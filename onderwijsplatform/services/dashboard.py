@@ -15,7 +15,6 @@ from onderwijsplatform.models import (
     IntroductionState,
     MatchSuggestion,
     Offer,
-    OfferStatus,
     Organisation,
     OrganisationStatus,
     OrganisationType,
@@ -23,7 +22,7 @@ from onderwijsplatform.models import (
     User,
 )
 from onderwijsplatform.school_years import school_year_bounds
-from onderwijsplatform.services import outcomes
+from onderwijsplatform.services import outcomes, pool
 
 
 @dataclass
@@ -74,18 +73,13 @@ def figures(actor: User, year: str, f: Filters) -> Figures:
     a region holds hundreds of rows, not millions)."""
     start, end = school_year_bounds(year)
     result = Figures()
-    offers = db.session.scalars(
-        sa.select(Offer)
-        .join(Organisation)
-        .where(Offer.status == OfferStatus.ACTIVE)
-        .where(scope.visible(actor, Organisation))
-    ).all()
+    live = pool.live_anywhere() if scope.sees_every_region(actor) else pool.live_in(actor.region_id)
+    offers = db.session.scalars(sa.select(Offer).where(live, scope.visible(actor, Offer))).all()
     result.offers = sum(1 for o in offers if _matches(f, o, None))
     requests = db.session.scalars(
         sa.select(SchoolRequest)
-        .join(Organisation)
         .where(_in(SchoolRequest.created_at, start, end))
-        .where(scope.visible(actor, Organisation))
+        .where(scope.visible(actor, SchoolRequest))
     ).all()
     request_ids = {r.id for r in requests if _matches(f, None, r)}
     result.requests = len(request_ids)

@@ -14,6 +14,7 @@ from matching.vocabulary import DEFAULT_WHERE
 from onderwijsplatform.extensions import db
 from onderwijsplatform.identity.passwords import hash_password
 from onderwijsplatform.models import (
+    Approval,
     Contact,
     Offer,
     OfferStatus,
@@ -28,6 +29,7 @@ from onderwijsplatform.models import (
     User,
     utcnow,
 )
+from onderwijsplatform.services import pool
 
 DEMO_SCHOOL_YEAR = "2026-2027"
 # Shown on the console by `make run`; never used outside the demo database.
@@ -119,6 +121,7 @@ def _organisation(
             confirmed_at=utcnow(),
             **_locate(spec.get("postcode"), spec.get("place")),
         )
+        pool.join(org, region.id, now=utcnow(), status=Approval.APPROVED)
         db.session.add(org)
         db.session.flush()
         result.add("organisations")
@@ -147,29 +150,30 @@ def _contact(org: Organisation, spec: dict[str, Any], result: SeedResult) -> Con
 def _offer(org: Organisation, contact: Contact, key: str, spec: dict[str, Any], result) -> None:
     if db.session.scalar(sa.select(Offer.id).where(Offer.external_id == key)) is not None:
         return
-    db.session.add(
-        Offer(
-            external_id=key,
-            organisation_id=org.id,
-            contact_id=contact.id,
-            status=OfferStatus.ACTIVE,
-            school_year=DEMO_SCHOOL_YEAR,
-            kinds=spec["kinds"],
-            sectors=spec.get("sectors", []),
-            themes=spec.get("themes", []),
-            target_groups=spec.get("target_groups", []),
-            where=spec.get("where") or list(DEFAULT_WHERE),
-            postcode=org.postcode,
-            place=org.place,
-            lat=org.lat,
-            lon=org.lon,
-            travel_km=spec.get("travel_km"),
-            capacity=spec.get("capacity"),
-            yearly_limit=spec.get("yearly_limit"),
-            available=spec.get("available", []),
-            description=spec.get("description", ""),
-        )
+    offer = Offer(
+        external_id=key,
+        organisation_id=org.id,
+        contact_id=contact.id,
+        status=OfferStatus.ACTIVE,
+        school_year=DEMO_SCHOOL_YEAR,
+        kinds=spec["kinds"],
+        sectors=spec.get("sectors", []),
+        themes=spec.get("themes", []),
+        target_groups=spec.get("target_groups", []),
+        where=spec.get("where") or list(DEFAULT_WHERE),
+        postcode=org.postcode,
+        place=org.place,
+        lat=org.lat,
+        lon=org.lon,
+        travel_km=_km(spec.get("travel_km")),
+        capacity=spec.get("capacity"),
+        yearly_limit=spec.get("yearly_limit"),
+        available=spec.get("available", []),
+        description=spec.get("description", ""),
     )
+    for region_id in pool.region_ids(org):
+        pool.offer_in(offer, region_id, now=utcnow(), status=Approval.APPROVED)
+    db.session.add(offer)
     result.add("offers")
 
 
@@ -200,6 +204,11 @@ def _request(school: Organisation, user: User, key: str, spec: dict[str, Any], r
         )
     )
     result.add("requests")
+
+
+def _km(value: float | None) -> float | None:
+    # The column is a float; the demo file writes whole kilometres as integers.
+    return float(value) if value is not None else None
 
 
 def _date(value: str | None):

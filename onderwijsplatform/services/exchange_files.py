@@ -13,6 +13,7 @@ from matching import types as mt
 from matching.exchange import ExchangeError, dump_offers, dump_requests
 from onderwijsplatform.extensions import db
 from onderwijsplatform.models import (
+    Approval,
     Offer,
     OfferStatus,
     Organisation,
@@ -23,6 +24,7 @@ from onderwijsplatform.models import (
     SchoolRequest,
     utcnow,
 )
+from onderwijsplatform.services import pool
 from onderwijsplatform.services.matching import offer_input, request_input
 
 # The two kinds of row the exchange files carry: both have an ``id`` and an ``external_id``.
@@ -80,12 +82,21 @@ def _check_lengths(file: str, record_id: str, values: dict[str, Any]) -> None:
 
 
 def _organisations(region: Region, kind: OrganisationType) -> dict[str, Organisation]:
-    rows = db.session.scalars(
-        sa.select(Organisation).where(
-            Organisation.region_id == region.id, Organisation.type == kind
-        )
+    # A company is one record in the pool, whichever region it first came in by; a school
+    # belongs to its own region.
+    query = sa.select(Organisation).where(
+        Organisation.type == kind, Organisation.status != OrganisationStatus.MERGED
     )
-    return {org.name.casefold(): org for org in rows}
+    if kind is OrganisationType.SCHOOL:
+        query = query.where(Organisation.region_id == region.id)
+    return {org.name.casefold(): org for org in db.session.scalars(query.order_by(Organisation.id))}
+
+
+def _serves(organisation: Organisation, region: Region) -> None:
+    # An import is a platform admin's act: the organisation is approved in the region.
+    membership = pool.join(organisation, region.id, now=utcnow(), status=Approval.APPROVED)
+    if membership.status is Approval.PENDING:
+        membership.status, membership.decided_at = Approval.APPROVED, utcnow()
 
 
 def _organisation_for(
@@ -112,6 +123,7 @@ def _organisation_for(
         db.session.add(org)
         known[name.casefold()] = org
         report.add("organisations created")
+    _serves(org, region)
     return org
 
 
@@ -208,6 +220,8 @@ def import_offers(
         report=report,
     ):
         row.organisation = org
+        available = pool.offer_in(row, region.id, now=utcnow(), status=Approval.APPROVED)
+        available.status = Approval.APPROVED
         row.kinds = list(offer.kinds)
         row.sectors = list(offer.sectors)
         row.themes = list(offer.themes)

@@ -24,9 +24,9 @@ from onderwijsplatform.models import (
     Region,
     TokenPurpose,
 )
-from onderwijsplatform.services import duplicates, self_service
+from onderwijsplatform.services import duplicates, pool, self_service
 from onderwijsplatform.services.contributions import ContributionData, add_offer
-from onderwijsplatform.services.errors import InvalidToken, ServiceError
+from onderwijsplatform.services.errors import InvalidToken, ServiceError, ValidationFailed
 from onderwijsplatform.services.jobs import job
 from onderwijsplatform.services.organisations import delete_organisation
 
@@ -56,6 +56,8 @@ class IntakeData:
     language: str
     submission: str
     contributions: list[ContributionData] = field(default_factory=list)
+    # The regions it chose to serve, the first one its home; empty: the intake region.
+    region_codes: list[str] = field(default_factory=list)
 
 
 def place_names() -> list[str]:
@@ -77,19 +79,32 @@ def intake_region() -> Region:
     return region
 
 
+def chosen_regions(codes: list[str]) -> list[Region]:
+    """The regions an intake chose, all open for intake; the intake region when none.
+
+    Raises ValidationFailed("regions") for an unknown code or a region closed for intake.
+    """
+    if not codes:
+        return [intake_region()]
+    chosen = pool.regions_by_codes(codes)
+    if any(not region.intake_open for region in chosen):
+        raise ValidationFailed("regions", "a region is closed for intake")
+    return chosen
+
+
 def submit(data: IntakeData, *, now: datetime) -> Organisation:
     """Store the intake as UNCONFIRMED and queue the confirmation email.
 
-    Raises DuplicateSubmission when this filled-in form was already stored; the caller
-    must then roll back.
+    Raises DuplicateSubmission when this filled-in form was already stored (the caller
+    must then roll back), and ValidationFailed("regions") for a region it may not choose.
     """
     digest = hashlib.sha256(data.submission.encode()).hexdigest()[:40]
     dedupe_key = f"intake-confirm:{digest}"
     if outbox_service._exists(dedupe_key):
         raise DuplicateSubmission()
-    region = intake_region()
+    chosen = chosen_regions(data.region_codes)
     organisation = Organisation(
-        region_id=region.id,
+        region_id=chosen[0].id,
         type=OrganisationType.COMPANY,
         status=OrganisationStatus.UNCONFIRMED,
         name=data.org_name,
@@ -109,6 +124,8 @@ def submit(data: IntakeData, *, now: datetime) -> Organisation:
         language=data.language,
     )
     organisation.contacts.append(contact)
+    for region in chosen:
+        pool.join(organisation, region.id, now=now)
     db.session.add(organisation)
     db.session.flush()
     for item in data.contributions:

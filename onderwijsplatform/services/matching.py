@@ -18,11 +18,11 @@ from onderwijsplatform.models import (
     Introduction,
     IntroductionState,
     Offer,
-    OfferStatus,
     SchoolRequest,
     utcnow,
 )
 from onderwijsplatform.school_years import school_year_of
+from onderwijsplatform.services import pool
 
 # Introductions that count as "asked" for the fairness term.
 COUNTED_STATES = (
@@ -111,7 +111,7 @@ def _fingerprint() -> tuple:
     # Cheap: changes whenever an active offer or an introduction is added or edited.
     offers = db.session.execute(
         sa.select(sa.func.count(Offer.id), sa.func.max(Offer.updated_at)).where(
-            Offer.status == OfferStatus.ACTIVE
+            pool.live_anywhere()
         )
     ).one()
     intros = db.session.execute(
@@ -145,9 +145,7 @@ def current_index(*, today: date | None = None) -> _CachedIndex:
         return cached
     with _lock:
         rows = db.session.scalars(
-            sa.select(Offer)
-            .where(Offer.status == OfferStatus.ACTIVE)
-            .options(selectinload(Offer.organisation))
+            sa.select(Offer).where(pool.live_anywhere()).options(selectinload(Offer.organisation))
         ).all()
         counts = _introductions_per_offer(year)
         inputs = [offer_input(r, introductions_this_year=counts.get(r.id, 0)) for r in rows]

@@ -7,12 +7,12 @@ import sqlalchemy as sa
 from onderwijsplatform.extensions import db
 from onderwijsplatform.models import (
     Offer,
-    OfferStatus,
     Organisation,
     OrganisationType,
     RequestStatus,
     SchoolRequest,
 )
+from onderwijsplatform.services import pool
 
 
 def public_stats() -> dict[str, int]:
@@ -23,13 +23,9 @@ def public_stats() -> dict[str, int]:
 
     return {
         "companies": count(
-            sa.select(sa.func.count(sa.distinct(Offer.organisation_id))).where(
-                Offer.status == OfferStatus.ACTIVE
-            )
+            sa.select(sa.func.count(sa.distinct(Offer.organisation_id))).where(pool.live_anywhere())
         ),
-        "offers": count(
-            sa.select(sa.func.count(Offer.id)).where(Offer.status == OfferStatus.ACTIVE)
-        ),
+        "offers": count(sa.select(sa.func.count(Offer.id)).where(pool.live_anywhere())),
         "schools": count(
             sa.select(sa.func.count(Organisation.id)).where(
                 Organisation.type == OrganisationType.SCHOOL

@@ -9,12 +9,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from matching.geo import haversine_km
 from onderwijsplatform import scope
 from onderwijsplatform.extensions import db
 from onderwijsplatform.models import (
     HolidayZone,
-    Offer,
-    OfferStatus,
     Organisation,
     OrganisationType,
     Region,
@@ -24,7 +23,7 @@ from onderwijsplatform.models import (
     SchoolRequest,
     User,
 )
-from onderwijsplatform.services import audit
+from onderwijsplatform.services import audit, pool
 from onderwijsplatform.services.errors import NotFound, ValidationFailed
 
 # A region code is part of its URLs (/r/<code>/): lower-case letters, digits and dashes.
@@ -75,12 +74,7 @@ def _counts(query: sa.Select[int, int]) -> dict[int, int]:
 
 def listing() -> list[RegionFigures]:
     """Every region by code, with its counts (three grouped queries, whatever the size)."""
-    offers = _counts(
-        sa.select(Organisation.region_id, sa.func.count(Offer.id))
-        .join(Offer, Offer.organisation_id == Organisation.id)
-        .where(Offer.status == OfferStatus.ACTIVE)
-        .group_by(Organisation.region_id)
-    )
+    offers = pool.live_counts()
     schools = _counts(
         sa.select(Organisation.region_id, sa.func.count(Organisation.id))
         .where(Organisation.type == OrganisationType.SCHOOL)
@@ -114,6 +108,37 @@ def by_code(code: str) -> Region:
     if found is None:
         raise NotFound()
     return found
+
+
+def _centres() -> dict[int, tuple[float, float]]:
+    # Where a region lies: the mean position of the organisations it holds.
+    rows = db.session.execute(
+        sa.select(
+            Organisation.region_id, sa.func.avg(Organisation.lat), sa.func.avg(Organisation.lon)
+        )
+        .where(Organisation.lat.is_not(None), Organisation.lon.is_not(None))
+        .group_by(Organisation.region_id)
+    )
+    return {rid: (float(lat), float(lon)) for rid, lat, lon in rows.all()}
+
+
+def open_for_intake(near: Region | None = None) -> list[Region]:
+    """Regions open for intake: ``near`` first, then the others nearest first, then by name."""
+    found = list(
+        db.session.scalars(sa.select(Region).where(Region.intake_open).order_by(Region.name))
+    )
+    centres = _centres()
+    origin = centres.get(near.id) if near is not None else None
+
+    def order(region: Region) -> tuple[int, float]:
+        if near is not None and region.id == near.id:
+            return (0, 0.0)
+        centre = centres.get(region.id)
+        if origin is None or centre is None:
+            return (2, 0.0)
+        return (1, haversine_km(origin[0], origin[1], centre[0], centre[1]))
+
+    return sorted(found, key=order)
 
 
 def choices_for(actor: User) -> list[Region]:

@@ -15,6 +15,7 @@ from wtforms.validators import ValidationError
 
 from onderwijsplatform import labels
 from onderwijsplatform.extensions import csrf, limiter
+from onderwijsplatform.forms.fields import region_choices
 from onderwijsplatform.forms.intake import (
     MAX_CONTRIBUTIONS,
     IntakeForm,
@@ -25,8 +26,8 @@ from onderwijsplatform.forms.text import normalise_email
 from onderwijsplatform.i18n import current_locale
 from onderwijsplatform.identity import sessions
 from onderwijsplatform.models import utcnow
-from onderwijsplatform.services import intake
-from onderwijsplatform.services.errors import InvalidToken
+from onderwijsplatform.services import intake, regions
+from onderwijsplatform.services.errors import InvalidToken, NotFound, ValidationFailed
 from onderwijsplatform.transaction import unit_of_work
 
 bp = Blueprint("intake", __name__, url_prefix="/bedrijven")
@@ -83,6 +84,18 @@ def landing():
     return render_template("intake/landing.html", kinds=kinds)
 
 
+def _offer_regions(form: IntakeForm) -> None:
+    """The regions a company may choose: the page's region (``?regio=``) first, then nearest."""
+    context = None
+    with suppress(NotFound):
+        context = regions.by_code(request.args.get("regio", ""))
+    choices = regions.open_for_intake(context)
+    form.regions.choices = region_choices(choices)
+    if choices and (request.method != "POST" or (len(choices) == 1 and not form.regions.data)):
+        # With one region to choose from, the form does not ask (and a post need not say).
+        form.regions.data = [choices[0].code]
+
+
 def _render(form: IntakeForm, *, status: int = 200, csrf_message: str | None = None):
     return (
         render_template(
@@ -126,6 +139,7 @@ def _csrf_problem() -> tuple[str, int] | None:
 @limiter.limit("3/day", methods=["POST"], deduct_when=_accepted, key_func=_email_key)
 def form():
     form = IntakeForm(meta={"csrf": False})
+    _offer_regions(form)
     if request.method != "POST":
         form.started.data = sign_started(time.time())
         return _render(form)
@@ -159,10 +173,14 @@ def form():
         f"{form.started.data}|{form.email.data}|{form.org_name.data}".encode()
     ).hexdigest()
     # The same filled-in form posted twice (double click, back button) is stored once.
-    with suppress(intake.DuplicateSubmission), unit_of_work():
-        intake.submit(
-            form.intake_data(language=current_locale(), submission=submission), now=utcnow()
-        )
+    try:
+        with suppress(intake.DuplicateSubmission), unit_of_work():
+            intake.submit(
+                form.intake_data(language=current_locale(), submission=submission), now=utcnow()
+            )
+    except ValidationFailed:
+        form.regions.errors = [_("Kies regio's uit de lijst.")]
+        return _render(form)
     return redirect(url_for("intake.thanks"))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -16,9 +16,18 @@ from onderwijsplatform.transaction import unit_of_work
 from onderwijsplatform.views.staff.blueprint import bp
 
 
-def _merge_form(organisation, *, posted: bool = True):
-    # A prefix per organisation keeps the field ids unique on the queue page.
-    prefix = f"merge{organisation.id}"
+def _region_code() -> str | None:
+    # The region decided for: a staff member's own; a platform admin's from the queue entry.
+    return request.args.get("regio")
+
+
+def _key(organisation_id: int, code: str | None) -> str:
+    # One queue entry per organisation and region: a prefix each keeps the field ids unique.
+    return f"{organisation_id}-{code}" if code else str(organisation_id)
+
+
+def _merge_form(organisation, code: str | None, *, posted: bool = True):
+    prefix = f"merge{_key(organisation.id, code)}"
     form = MergeForm(prefix=prefix) if posted else MergeForm(formdata=None, prefix=prefix)
     targets = moderation.merge_targets(current_user, organisation)
     form.into.choices = [SelectChoice(t.id, f"{t.name} ({t.place or '-'})") for t in targets]
@@ -27,19 +36,19 @@ def _merge_form(organisation, *, posted: bool = True):
 
 def _render_queue(status=200, **forms):
     entries = moderation.queue(current_user)
+    keys = {e: _key(e.organisation.id, e.region.code) for e in entries}
     merge_forms = {
-        e.organisation.id: forms.get(f"merge_{e.organisation.id}")
-        or _merge_form(e.organisation, posted=False)
-        for e in entries
+        key: forms.get(f"merge_{key}") or _merge_form(e.organisation, e.region.code, posted=False)
+        for e, key in keys.items()
     }
     reject_forms = {
-        e.organisation.id: forms.get(f"reject_{e.organisation.id}")
-        or ReasonForm(formdata=None, prefix=f"reject{e.organisation.id}")
-        for e in entries
+        key: forms.get(f"reject_{key}") or ReasonForm(formdata=None, prefix=f"reject{key}")
+        for key in keys.values()
     }
     return render_template(
         "staff/moderation.html",
         entries=entries,
+        keys=keys,
         action=ActionForm(formdata=None),
         merge_forms=merge_forms,
         reject_forms=reject_forms,
@@ -60,7 +69,9 @@ def approve_organisation(organisation_id: int):
         abort(400)
     try:
         with unit_of_work():
-            organisation = moderation.approve(current_user, organisation_id, utcnow())
+            organisation = moderation.approve(
+                current_user, organisation_id, utcnow(), _region_code()
+            )
     except InvalidTransition:
         flash(_("Er is hier niets meer goed te keuren."), "warning")
         return redirect(url_for("staff.moderation"))
@@ -72,13 +83,14 @@ def approve_organisation(organisation_id: int):
 @staff_required
 def reject_organisation(organisation_id: int):
     moderation.get_organisation(current_user, organisation_id)
-    form = ReasonForm(prefix=f"reject{organisation_id}")
+    key = _key(organisation_id, _region_code())
+    form = ReasonForm(prefix=f"reject{key}")
     if not form.validate_on_submit():
-        return _render_queue(422, **{f"reject_{organisation_id}": form})
+        return _render_queue(422, **{f"reject_{key}": form})
     try:
         with unit_of_work():
             organisation = moderation.reject(
-                current_user, organisation_id, form.reason.data, utcnow()
+                current_user, organisation_id, form.reason.data, utcnow(), _region_code()
             )
     except InvalidTransition:
         flash(_("Er is hier niets meer af te wijzen."), "warning")
@@ -91,12 +103,14 @@ def reject_organisation(organisation_id: int):
 @staff_required
 def merge_organisation(organisation_id: int):
     organisation = moderation.get_organisation(current_user, organisation_id)
-    form = _merge_form(organisation)
+    form = _merge_form(organisation, _region_code())
     if not form.validate_on_submit():
-        return _render_queue(422, **{f"merge_{organisation_id}": form})
+        return _render_queue(422, **{f"merge_{_key(organisation_id, _region_code())}": form})
     try:
         with unit_of_work():
-            moderation.merge(current_user, organisation_id, form.into.data, utcnow())
+            moderation.merge(
+                current_user, organisation_id, form.into.data, utcnow(), _region_code()
+            )
     except (InvalidTransition, ValidationFailed):
         flash(_("Samenvoegen kan hier niet."), "warning")
         return redirect(url_for("staff.moderation"))
