@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from matching.weights import Weights
 
 #: Stored with every suggestion so that scores from different versions are not mixed.
-ALGORITHM_VERSION = "2026.11-1"
+ALGORITHM_VERSION = "2026.11-2"
 
 __all__ = [
     "ALGORITHM_VERSION",
