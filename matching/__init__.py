@@ -6,6 +6,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from matching import vocabulary
+from matching.labels import label_for
 from matching.types import DateRange, Location, Match, Offer, Request
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ __all__ = [
     "Request",
     "TextSimilarity",
     "Weights",
+    "label_for",
     "passes",
     "rank",
     "vocabulary",

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from matching.labels import label_for
+
 
 @dataclass(frozen=True, slots=True)
 class DateRange:
@@ -87,3 +89,8 @@ class Match:
     reasons: tuple[str, ...] = ()
     parts: dict[str, float] = field(default_factory=dict)
     distance_km: float | None = None
+
+    @property
+    def label(self) -> str:
+        """``zeer_goed``, ``goed`` or ``redelijk``: ``labels.label_for(score)``."""
+        return label_for(self.score)
