@@ -6,6 +6,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from matching import vocabulary
+from matching.labels import label_for
 from matching.types import DateRange, Location, Match, Offer, Request
 
 if TYPE_CHECKING:
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
     from matching.weights import Weights
 
 #: Stored with every suggestion so that scores from different versions are not mixed.
-ALGORITHM_VERSION = "2026.11-1"
+ALGORITHM_VERSION = "2026.11-2"
 
 __all__ = [
     "ALGORITHM_VERSION",
@@ -28,6 +29,7 @@ __all__ = [
     "Request",
     "TextSimilarity",
     "Weights",
+    "label_for",
     "passes",
     "rank",
     "vocabulary",

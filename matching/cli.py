@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from matching.exchange import ExchangeError, load_offers, load_requests
+from matching.labels import label_for
 from matching.types import Match
 
 __all__ = ["main", "rankings_document"]
@@ -45,9 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="rank offers for every request and write the rankings JSON to standard output",
         description=(
             "Rank the offers for every request. Writes one JSON object "
-            '{"rankings": [{"request_id", "matches": [{"offer_id", "score", "reasons"}]}]} '
-            "to standard output; requests in input order, matches by score (ties by offer "
-            "id). Bad input: exit status 2 and one line on standard error."
+            '{"rankings": [{"request_id", "matches": [{"offer_id", "score", "label", '
+            '"reasons"}]}]} to standard output; requests in input order, matches by score '
+            "(ties by offer id); label is zeer_goed, goed or redelijk. Bad input: exit "
+            "status 2 and one line on standard error."
         ),
     )
     rank.add_argument("--offers", required=True, help="offers.json (exchange format)")
@@ -77,7 +79,7 @@ def rankings_document(
     -------
     dict
         ``{"rankings": [{"request_id": ..., "matches": [{"offer_id", "score",
-        "reasons"}, ...]}, ...]}``.
+        "label", "reasons"}, ...]}, ...]}``; ``label`` is ``labels.label_for(score)``.
     """
     return {
         "rankings": [
@@ -87,6 +89,7 @@ def rankings_document(
                     {
                         "offer_id": m.offer_id,
                         "score": round(m.score, 4),
+                        "label": label_for(round(m.score, 4)),
                         "reasons": list(m.reasons),
                     }
                     for m in matches

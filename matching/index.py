@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -95,6 +95,9 @@ class MatchIndex:
         Weights and constants of the score.
     text : TextSimilarity, optional
         An unfitted text model with custom parameters; fitted here on the offers.
+    region_names : mapping of str to str, optional
+        Region code to display name, for the reason of an out-of-region offer;
+        a code not in it is shown title-cased ("noord-drenthe" → "Noord-Drenthe").
 
     Raises
     ------
@@ -114,8 +117,10 @@ class MatchIndex:
         weights: Weights | None = None,
         *,
         text: TextSimilarity | None = None,
+        region_names: Mapping[str, str] | None = None,
     ) -> None:
         self.weights = weights if weights is not None else Weights()
+        self.region_names: Mapping[str, str] = dict(region_names or {})
         self.offers: tuple[Offer, ...] = tuple(offers)
         n = len(self.offers)
         self._n = n
@@ -172,6 +177,8 @@ class MatchIndex:
             [0 if o.target_groups else features.audience_hints(o.description) for o in self.offers],
             dtype=np.int64,
         )
+
+        self.regions = features.RegionIndex(self.offers)
 
         self.text_model = text if text is not None else TextSimilarity()
         texts = [offer_text(o) for o in self.offers]
@@ -316,6 +323,8 @@ class MatchIndex:
         total = w.total()
         factor = np.where(mismatch, w.sector_mismatch_factor, 1.0)
         factor = factor * np.where(other_audience, w.audience_mismatch_factor, 1.0) * far
+        outside = self.regions.outside(r.region, idx)
+        factor = factor * np.where(outside, w.region_mismatch_factor, 1.0)
         base = sum(weight[name] * parts[name] for name in PART_NAMES if name != "text")
         base = np.asarray(base, dtype=np.float64)
 
@@ -353,6 +362,9 @@ class MatchIndex:
                 explanation = dataclasses.replace(explanation, audience="other")
             elif values["audience"] >= 1.0:
                 explanation = dataclasses.replace(explanation, audience="match")
+            if outside[c]:
+                names = reasons.region_labels(offer.regions, self.region_names)
+                explanation = dataclasses.replace(explanation, outside_region=names)
             matches.append(
                 Match(
                     offer_id=offer.id,

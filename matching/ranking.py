@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from matching.index import MatchIndex
 from matching.types import Match, Offer, Request
@@ -18,6 +18,7 @@ def rank(
     top: int | None = 10,
     lang: str = "nl",
     weights: Weights | None = None,
+    region_names: Mapping[str, str] | None = None,
 ) -> list[Match]:
     """Rank ``offers`` for ``request``: the best first, at most ``top``.
 
@@ -37,6 +38,8 @@ def rank(
         Language of the reasons.
     weights : Weights, optional
         Weights and constants; ``Weights()`` when not given.
+    region_names : mapping of str to str, optional
+        Region code to display name for the out-of-region reason (see ``MatchIndex``).
 
     Returns
     -------
@@ -45,4 +48,5 @@ def rank(
         Scores lie in [0, 1]; offers that break a hard rule are left out. The
         result does not depend on the order of ``offers``.
     """
-    return MatchIndex(list(offers), weights).query(request, top=top, lang=lang)
+    index = MatchIndex(list(offers), weights, region_names=region_names)
+    return index.query(request, top=top, lang=lang)

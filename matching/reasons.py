@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from matching import vocabulary
 from matching.types import Offer, Request
 
-__all__ = ["Explanation", "clean_label", "common_in_order", "reasons", "sector_state"]
+__all__ = [
+    "Explanation",
+    "clean_label",
+    "common_in_order",
+    "reasons",
+    "region_label",
+    "region_labels",
+    "sector_state",
+]
 
 _TEXTS: dict[str, tuple[str, str]] = {
     "kind": ("soort: {}", "kind: {}"),
@@ -21,6 +29,8 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "distance": ("afstand: {} km", "distance: {} km"),
     "online": ("online", "online"),
     "op_school": ("komt naar school", "comes to the school"),
+    "region_out": ("buiten uw regio: {}", "outside your region: {}"),
+    "region_out_unnamed": ("buiten uw regio", "outside your region"),
     "theme": ("thema: {}", "theme: {}"),
     "text": ("beschrijving past", "description fits"),
     "period_full": ("past in de periode", "fits the period"),
@@ -36,6 +46,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
 _CONTACT_RE = re.compile(r"@|https?:|www\.|\.(nl|com|org|eu)\b|\d[\d\s\-()+]{5,}\d", re.IGNORECASE)
 _MAX_LABEL = 40
 _MAX_THEMES = 3
+_MAX_REGIONS = 2
 
 
 def clean_label(text: str) -> str | None:
@@ -68,7 +79,9 @@ class Explanation:
     are the labels of the themes that fit; ``timing`` is ``"full"``, ``"part"``,
     ``"always"`` or None; ``fairness`` is ``"busy"``, ``"limit"`` or None;
     ``audience`` is ``"match"`` (the request's ``target_group`` is listed or named),
-    ``"other"`` (the text names other audiences) or None.
+    ``"other"`` (the text names other audiences) or None; ``outside_region`` is
+    None unless the offer is out of the request's region, then the display names
+    of the offer's regions (possibly none that may be shown).
     """
 
     kinds: tuple[str, ...]
@@ -83,6 +96,7 @@ class Explanation:
     fairness: str | None
     target_group: str = ""
     audience: str | None = None
+    outside_region: tuple[str, ...] | None = None
 
 
 def _say(key: str, lang: str, *args: object) -> str:
@@ -120,6 +134,13 @@ def reasons(explanation: Explanation, lang: str = "nl") -> tuple[str, ...]:
         out.append(_say("distance", lang, round(e.distance_km)))
         if e.mode == "op_school":
             out.append(_say("op_school", lang))
+    # Next to where it takes place, before the themes: a coordinator must see it
+    # however many reasons follow.
+    if e.outside_region is not None:
+        if e.outside_region:
+            out.append(_say("region_out", lang, ", ".join(e.outside_region)))
+        else:
+            out.append(_say("region_out_unnamed", lang))
     out += [_say("theme", lang, t) for t in e.themes[:_MAX_THEMES]]
     if e.audience == "match":
         audience = vocabulary.short("target_groups", e.target_group, lang)
@@ -134,6 +155,44 @@ def reasons(explanation: Explanation, lang: str = "nl") -> tuple[str, ...]:
         out.append(_say("capacity", lang, e.capacity))
     if e.fairness is not None:
         out.append(_say(e.fairness, lang))
+    return tuple(out)
+
+
+def region_label(code: str, names: Mapping[str, str] | None = None) -> str:
+    """Return the display name of a region code.
+
+    Parameters
+    ----------
+    code : str
+        A region code, such as ``"noord-drenthe"``.
+    names : mapping of str to str, optional
+        Code to display name, as the web app knows them.
+
+    Returns
+    -------
+    str
+        ``names[code]`` when given, else the code title-cased per hyphen part
+        (``"noord-drenthe"`` → ``"Noord-Drenthe"``).
+    """
+    name = names.get(code) if names is not None else None
+    if name:
+        return name
+    return "-".join(part.capitalize() for part in code.split("-"))
+
+
+def region_labels(codes: Sequence[str], names: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """Return the names of at most the first two regions, as they may be shown.
+
+    Codes come from files that the command line accepts unchecked: a name that
+    looks like contact details is left out, a long one is shortened.
+    """
+    out: list[str] = []
+    for code in codes:
+        label = clean_label(region_label(code, names))
+        if label is not None and label not in out:
+            out.append(label)
+            if len(out) == _MAX_REGIONS:
+                break
     return tuple(out)
 
 

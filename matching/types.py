@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from matching.labels import label_for
+
 
 @dataclass(frozen=True, slots=True)
 class DateRange:
@@ -35,7 +37,8 @@ class Offer:
     """A company's contribution (aanbod), as in ``offers.json``.
 
     ``yearly_limit`` and ``introductions_this_year`` are optional app-side inputs
-    for the fairness term; the exchange format does not carry them.
+    for the fairness term; the exchange format does not carry them. ``regions``
+    empty means the key was absent: no region preference applies to the offer.
     """
 
     id: str
@@ -53,11 +56,15 @@ class Offer:
     description: str = ""
     yearly_limit: int | None = None
     introductions_this_year: int = 0
+    regions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Request:
-    """A school's request for help (hulpvraag), as in ``requests.json``."""
+    """A school's request for help (hulpvraag), as in ``requests.json``.
+
+    ``region`` None means the key was absent: no region preference applies.
+    """
 
     id: str
     school: str
@@ -70,6 +77,7 @@ class Request:
     max_travel_km: float | None = None
     period: DateRange | None = None
     description: str = ""
+    region: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,3 +89,8 @@ class Match:
     reasons: tuple[str, ...] = ()
     parts: dict[str, float] = field(default_factory=dict)
     distance_km: float | None = None
+
+    @property
+    def label(self) -> str:
+        """``zeer_goed``, ``goed`` or ``redelijk``: ``labels.label_for(score)``."""
+        return label_for(self.score)

@@ -25,7 +25,8 @@ class Weights:
     """Weights of the score parts and the constants that shape each part.
 
     The score is the weighted mean of the parts (each in [0, 1]), multiplied by
-    ``sector_mismatch_factor`` when both sides list profiles and share none. The
+    ``sector_mismatch_factor`` when both sides list profiles and share none and by
+    ``region_mismatch_factor`` when the offer is out of the request's region. The
     defaults follow what a coordinator picks first: the right profile and theme,
     then a good description fit, reachability and timing, then nearness.
     """
@@ -71,6 +72,13 @@ class Weights:
 
     audience_mismatch_factor: float = 0.8
     """Multiplier when an offer lists no target groups but its text names only others."""
+
+    region_mismatch_factor: float = 0.85
+    """Multiplier for an out-of-region offer: its ``regions`` lack the request's ``region``.
+
+    A preference, not a rule: the offer stays listed, below a comparable in-region
+    one, and a perfect fit elsewhere still ranks above a mediocre one nearby.
+    """
 
     pupil_half_km: float = 15.0
     """Distance at which the decay is 0.5 when pupils travel (``bij_bedrijf``)."""
@@ -138,6 +146,11 @@ class Weights:
                 raise ValueError(f"Weights.{f.name} must be a non-negative number")
         if self.total() <= 0:
             raise ValueError("Weights: at least one part weight must be positive")
-        for name in ("sector_mismatch_factor", "audience_mismatch_factor", "far_factor_min"):
+        for name in (
+            "sector_mismatch_factor",
+            "audience_mismatch_factor",
+            "region_mismatch_factor",
+            "far_factor_min",
+        ):
             if not 0 <= getattr(self, name) <= 1:
                 raise ValueError(f"Weights.{name} must lie in [0, 1]")

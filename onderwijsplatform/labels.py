@@ -9,6 +9,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from matching import vocabulary
+from matching.labels import label_for
 from onderwijsplatform.i18n import current_locale
 
 # The exchange-format vocabularies (kinds, sectors, target_groups, where) carry both languages
@@ -90,6 +91,12 @@ APP_CODES: dict[str, dict[str, object]] = {
         "region_admin": _l("Regiobeheerder"),
         "admin": _l("Platformbeheerder"),
     },
+    # How well a suggestion fits: the codes of matching.labels.label_for(score).
+    "score_label": {
+        "zeer_goed": _l("Zeer goed"),
+        "goed": _l("Goed"),
+        "redelijk": _l("Redelijk"),
+    },
     # Each language in its own words, whatever the page's language.
     "language": {"nl": "Nederlands", "en": "English"},
 }
@@ -130,6 +137,16 @@ def choices(name: str, lang: str | None = None) -> list[tuple[str, str]]:
     return [(code, _text(text, lang)) for code, text in APP_CODES[name].items()]
 
 
+def score_label(score: float, lang: str | None = None) -> str:
+    """The words for how well a suggestion fits, decided by ``matching.labels.label_for``."""
+    return label("score_label", label_for(score), lang)
+
+
 def init_app(app: Flask) -> None:
-    """Every template (pages and emails) says ``label(name, code)`` and ``labels(name, codes)``."""
-    app.jinja_env.globals.update(label=label, labels=labels)
+    """Every template (pages and emails) says ``label(name, code)`` and ``labels(name, codes)``.
+
+    ``score_label(score)`` gives the words for a score and ``label_for(score)`` its code.
+    """
+    app.jinja_env.globals.update(
+        label=label, labels=labels, score_label=score_label, label_for=label_for
+    )

@@ -9,6 +9,7 @@ from flask import render_template_string
 from flask_babel import force_locale
 
 from matching import vocabulary
+from matching.labels import GOOD_FROM, LABELS, VERY_GOOD_FROM
 from matching.reasons import Explanation, reasons
 from onderwijsplatform import labels
 from onderwijsplatform.models import (
@@ -77,6 +78,7 @@ def test_unknown_codes_show_as_they_are_and_unknown_lists_fail(app):
         ("outbox_status", [s.value for s in OutboxStatus]),
         ("school_type", [s.value for s in SchoolType]),
         ("dismiss_reason", list(DISMISS_REASONS)),
+        ("score_label", list(LABELS)),
     ],
 )
 def test_every_app_code_has_a_label_in_both_languages(app, name, codes):
@@ -104,6 +106,18 @@ def test_templates_and_emails_share_the_globals(app):
     assert (
         english == "Guest lesson at school, Support for a lesson module or assignment | date agreed"
     )
+
+
+def test_score_words_come_from_matching_s_label_for(app):
+    source = "{{ score_label(s) }} / {{ label_for(s) }}"
+    scores = (VERY_GOOD_FROM, GOOD_FROM, GOOD_FROM - 0.0001)
+    with page_in(app, "nl"):
+        dutch = [render_template_string(source, s=s) for s in scores]
+    with page_in(app, "en"):
+        english = [render_template_string(source, s=s) for s in scores]
+        assert labels.score_label(GOOD_FROM, "nl") == "Goed"
+    assert dutch == ["Zeer goed / zeer_goed", "Goed / goed", "Redelijk / redelijk"]
+    assert english == ["Very good / zeer_goed", "Good / goed", "Fair / redelijk"]
 
 
 def test_reasons_say_the_vocabulary_s_short_forms():

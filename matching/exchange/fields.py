@@ -162,6 +162,35 @@ class _Record:
             self.memo.codes[key, tuple(value)] = result
         return result
 
+    def region_codes(self, key: str) -> tuple[str, ...]:
+        # Region codes are free (the platform's regions are the app's business), but
+        # each must be a usable one-line code: "" or " " would match nothing.
+        value = self.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.fail(key, f"expected a list of region codes, got {_json_type(value)}")
+        out: dict[str, None] = {}
+        for item in value:
+            if not isinstance(item, str):
+                self.fail(key, f"expected a list of region codes, found {_json_type(item)}")
+            code = self.text(item, key)
+            if not code:
+                self.fail(key, "a region code must not be empty")
+            out[code] = None
+        return tuple(out)
+
+    def region_code(self, key: str) -> str | None:
+        value = self.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            self.fail(key, f"expected a region code (a string), got {_json_type(value)}")
+        code = self.text(value, key)
+        if not code:
+            self.fail(key, "must not be empty")
+        return code
+
     def number(self, key: str, value: Any = None, lo: float = 0.0, hi: float = math.inf) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.fail(key, f"expected a number, got {_json_type(value)}")

@@ -45,6 +45,7 @@ def _parse_offers(data: Any, file: str, geocoder: GeocoderLike | None) -> list[O
         else:
             ranges = tuple(r.date_range(v, f"available[{i}]") for i, v in enumerate(available))
         description = r.get("description")
+        regions = r.region_codes("regions")
         offers.append(
             Offer(
                 id=record_id,
@@ -62,6 +63,7 @@ def _parse_offers(data: Any, file: str, geocoder: GeocoderLike | None) -> list[O
                 description=r.text(description, "description", multiline=True)
                 if description is not None
                 else "",
+                regions=regions,
             )
         )
     return offers

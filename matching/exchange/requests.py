@@ -37,6 +37,7 @@ def _parse_requests(data: Any, file: str, geocoder: GeocoderLike | None) -> list
         max_travel_km = r.distance("max_travel_km")
         period = r.get("period")
         description = r.get("description")
+        region = r.region_code("region")
         requests.append(
             Request(
                 id=record_id,
@@ -52,6 +53,7 @@ def _parse_requests(data: Any, file: str, geocoder: GeocoderLike | None) -> list
                 description=r.text(description, "description", multiline=True)
                 if description is not None
                 else "",
+                region=region,
             )
         )
     return requests

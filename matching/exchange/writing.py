@@ -61,6 +61,8 @@ def dump_offers(offers: Iterable[Offer]) -> list[dict[str, Any]]:
             d["available"] = [_dump_range(p) for p in o.available]
         if o.description:
             d["description"] = o.description
+        if o.regions:
+            d["regions"] = list(o.regions)
         out.append(d)
     return out
 
@@ -85,6 +87,8 @@ def dump_requests(requests: Iterable[Request]) -> list[dict[str, Any]]:
             d["period"] = _dump_range(q.period)
         if q.description:
             d["description"] = q.description
+        if q.region:
+            d["region"] = q.region
         out.append(d)
     return out
 

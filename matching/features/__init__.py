@@ -7,6 +7,7 @@ from matching.features.availability import capacity_score, timing_score
 from matching.features.distance import AT_COMPANY_KINDS, decay, distance_score, far_factor
 from matching.features.fairness import fairness_score
 from matching.features.profile import kind_score, popcount, sector_score
+from matching.features.region import RegionIndex
 from matching.features.themes import ThemeMatcher, ThemeResult
 from matching.features.words import (
     normalise_theme,
@@ -21,6 +22,7 @@ from matching.features.words import (
 __all__ = [
     "AT_COMPANY_KINDS",
     "OTHER_AUDIENCE",
+    "RegionIndex",
     "ThemeMatcher",
     "ThemeResult",
     "audience_hints",

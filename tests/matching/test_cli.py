@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from matching.labels import label_for
+
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "tests" / "data" / "spec_examples"
 
@@ -39,8 +41,9 @@ def test_ranks_the_spec_examples_in_the_spec_format() -> None:
     for ranking in document["rankings"]:
         assert list(ranking) == ["request_id", "matches"]
         for match in ranking["matches"]:
-            assert list(match) == ["offer_id", "score", "reasons"]
+            assert list(match) == ["offer_id", "score", "label", "reasons"]
             assert 0 <= match["score"] <= 1
+            assert match["label"] == label_for(match["score"])
             assert round(match["score"], 4) == match["score"]
             assert all(isinstance(r, str) and r for r in match["reasons"])
     dalton = document["rankings"][0]["matches"]

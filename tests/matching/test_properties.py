@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,6 +18,7 @@ SECTORS = ["pie", "bwi", "mvi", "zw"]
 GROUPS = ["po", "vmbo_bovenbouw", "mbo"]
 WHERE = [(), ("bij_bedrijf",), ("op_school",), ("online",), ("op_school", "bij_bedrijf")]
 THEMES = ["lassen", "3D-printen", "3d printing", "zonnepanelen", "robotica", "zorg", "hout"]
+REGIONS = [(), ("assen",), ("twente",), ("assen", "twente")]
 WORDS = ["gastles", "over", "warmtepompen", "installatietechniek", "robots", "bakken", "de", "zorg"]
 
 SETTINGS = settings(
@@ -53,6 +55,7 @@ def offers(draw: st.DrawFn, id: str) -> Offer:
         description=" ".join(draw(st.lists(st.sampled_from(WORDS), max_size=6))),
         yearly_limit=draw(st.one_of(st.none(), st.integers(1, 5))),
         introductions_this_year=draw(st.integers(0, 6)),
+        regions=draw(st.sampled_from(REGIONS)),
     )
 
 
@@ -76,6 +79,7 @@ def requests(draw: st.DrawFn) -> Request:
         max_travel_km=draw(maybe_km),
         period=draw(st.one_of(st.none(), date_ranges())),
         description=" ".join(draw(st.lists(st.sampled_from(WORDS), max_size=6))),
+        region=draw(st.sampled_from([None, "assen", "twente"])),
     )
 
 
@@ -146,3 +150,39 @@ def test_nearer_offer_never_ranks_below_an_identical_farther_one(
 def _moved(offer: Offer, id: str, lat: float, lon: float) -> Offer:
     fields = {name: getattr(offer, name) for name in offer.__slots__}
     return Offer(**{**fields, "id": id, "location": Location(lat, lon)})
+
+
+def _out_of_region(offer: Offer, request: Request) -> bool:
+    return bool(request.region and offer.regions and request.region not in offer.regions)
+
+
+@SETTINGS
+@given(offers("o-x"), requests(), st.sampled_from(REGIONS[1:]), st.sampled_from(["nl", "en"]))
+def test_in_region_copy_never_ranks_below_an_out_of_region_one(
+    offer: Offer, request: Request, regions: tuple[str, ...], lang: str
+) -> None:
+    # The out-of-region copy gets the smaller id, so a tie would put it first.
+    outside = _with(offer, "a-out", regions=regions)
+    inside = _with(offer, "b-in", regions=(*regions, "elders"))
+    request = _with(request, request.id, region="elders")
+    listed = rank(request, [outside, inside], top=None, lang=lang)
+    assert [m.offer_id for m in listed] in ([], ["b-in", "a-out"])
+    if listed:
+        assert listed[0].score > listed[1].score
+
+
+@SETTINGS
+@given(offer_lists(), requests(), st.sampled_from(["nl", "en"]))
+def test_every_out_of_region_match_says_so_and_no_other_does(
+    offers: list[Offer], request: Request, lang: str
+) -> None:
+    by_id = {o.id: o for o in offers}
+    phrase = "outside your region" if lang == "en" else "buiten uw regio"
+    for match in rank(request, offers, top=None, lang=lang):
+        said = [r for r in match.reasons if r.startswith(phrase)]
+        assert len(said) == _out_of_region(by_id[match.offer_id], request)
+
+
+def _with(record: Any, id: str, **changes: Any) -> Any:
+    fields = {name: getattr(record, name) for name in record.__slots__}
+    return type(record)(**{**fields, "id": id, **changes})

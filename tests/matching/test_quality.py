@@ -15,6 +15,7 @@ DATA = ROOT / "tests" / "data"
 FILES = {name: DATA / f"dev_{name}.json" for name in ("offers", "requests", "judgements")}
 
 quality = pytest.importorskip("benchmarks.quality")
+label_benchmark = pytest.importorskip("benchmarks.labels")
 
 pytestmark = pytest.mark.skipif(
     not all(path.exists() for path in FILES.values()), reason="judged dev set not present"
@@ -51,9 +52,9 @@ def dev() -> dict[str, Any]:
         check=False,
     )
     assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
     rankings = {
-        r["request_id"]: [m["offer_id"] for m in r["matches"]]
-        for r in json.loads(done.stdout)["rankings"]
+        r["request_id"]: [m["offer_id"] for m in r["matches"]] for r in document["rankings"]
     }
     offers = _records(FILES["offers"])
     requests = _records(FILES["requests"])
@@ -64,6 +65,7 @@ def dev() -> dict[str, Any]:
         "judgements": judgements,
         "result": quality.evaluate(requests, offers, judgements, rankings, k=5),
         "rankings": rankings,
+        "document": document,
     }
 
 
@@ -86,3 +88,12 @@ def test_clearly_better_than_distance_only(dev: dict[str, Any]) -> None:
     }
     base = quality.evaluate(dev["requests"], dev["offers"], dev["judgements"], baseline, k=5)
     assert dev["result"]["mean_ndcg"] - base["mean_ndcg"] >= MIN_GAIN_OVER_DISTANCE
+
+
+def test_labels_call_few_weak_pairs_good_and_most_good_pairs_good(dev: dict[str, Any]) -> None:
+    # The spec: a weak or unsuitable match is not "goed"; benchmarks/labels.py prints the same.
+    pairs = label_benchmark.judged_pairs(dev["document"], dev["judgements"])
+    result = label_benchmark.summary(pairs)
+    assert result["pairs"] > 400
+    assert result["weak_good_share"] <= label_benchmark.MAX_WEAK
+    assert result["good_good_share"] >= 0.8
