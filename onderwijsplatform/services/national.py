@@ -26,6 +26,7 @@ class RegionTotals:
     activities: int = 0
     pupils: int = 0
     hours: Decimal = field(default_factory=Decimal)
+    materials_cents: int = 0
     value_cents: int = 0
 
 
@@ -52,13 +53,19 @@ def totals(year: str) -> NationalTotals:
         )
         for row in regions.listing()
     }
-    value = Outcome.company_hours * Outcome.hour_rate_cents + Outcome.materials_cents
+    # The value of an activity as ``Outcome.value_cents`` counts it, so that the regions'
+    # own exports add up to these figures to the cent: hours (two decimals) × the rate the
+    # outcome was given (its region's hour rate), truncated to whole cents, plus materials.
+    # In hundredths of an hour the product is an exact integer on every database.
+    hundredths = sa.cast(sa.func.round(Outcome.company_hours * 100), sa.BigInteger)
+    value = hundredths * Outcome.hour_rate_cents // 100 + Outcome.materials_cents
     done = db.session.execute(
         sa.select(
             Organisation.region_id,
             sa.func.count(Outcome.id),
             sa.func.coalesce(sa.func.sum(Outcome.pupils), 0),
             sa.func.coalesce(sa.func.sum(Outcome.company_hours), 0),
+            sa.func.coalesce(sa.func.sum(Outcome.materials_cents), 0),
             sa.func.coalesce(sa.func.sum(value), 0),
         )
         .join(Introduction, Introduction.id == Outcome.introduction_id)
@@ -67,10 +74,11 @@ def totals(year: str) -> NationalTotals:
         .where(Outcome.took_place.is_(True), in_period(start, end))
         .group_by(Organisation.region_id)
     ).all()
-    for region_id, count, pupils, hours, cents in done:
+    for region_id, count, pupils, hours, materials, cents in done:
         entry = per_region[region_id]
         entry.activities, entry.pupils = count, int(pupils or 0)
-        entry.hours, entry.value_cents = Decimal(hours), int(cents)
+        entry.hours, entry.materials_cents = Decimal(hours), int(materials)
+        entry.value_cents = int(cents)
     rows = sorted(per_region.values(), key=lambda r: r.name)
     total = RegionTotals("", "")
     for row in rows:
@@ -80,5 +88,6 @@ def totals(year: str) -> NationalTotals:
         total.activities += row.activities
         total.pupils += row.pupils
         total.hours += row.hours
+        total.materials_cents += row.materials_cents
         total.value_cents += row.value_cents
     return NationalTotals(year, rows, total)

@@ -2,59 +2,38 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from datetime import datetime
 from decimal import Decimal
 
-from openpyxl import Workbook
-
 from onderwijsplatform.models import Outcome, User
 from onderwijsplatform.school_years import school_year_bounds
-from onderwijsplatform.services import audit, outcomes
+from onderwijsplatform.services import audit, outcomes, spreadsheets
+from onderwijsplatform.services.spreadsheets import COUNT, DAY, EUROS, HOURS, Column, euros
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-HEADERS = {
-    "company": [
-        "Bedrijf",
-        "Activiteiten",
-        "Leerlingen",
-        "Uren",
-        "Materialen (EUR)",
-        "Cofinanciering (EUR)",
-    ],
-    "school": [
-        "School",
-        "Activiteiten",
-        "Leerlingen",
-        "Uren",
-        "Materialen (EUR)",
-        "Cofinanciering (EUR)",
-    ],
+_FIGURES = [
+    Column("Activiteiten", COUNT),
+    Column("Leerlingen", COUNT),
+    Column("Uren", HOURS),
+    Column("Materialen (EUR)", EUROS),
+    Column("Cofinanciering (EUR)", EUROS),
+]
+COLUMNS = {
+    "company": [Column("Bedrijf"), *_FIGURES],
+    "school": [Column("School"), *_FIGURES],
     "activities": [
-        "Datum",
-        "Bedrijf",
-        "School",
-        "Soort",
-        "Leerlingen",
-        "Uren",
-        "Materialen (EUR)",
-        "Cofinanciering (EUR)",
-        "Bevestigd door",
+        Column("Datum", DAY),
+        Column("Bedrijf"),
+        Column("School"),
+        Column("Soort"),
+        Column("Leerlingen", COUNT),
+        Column("Uren", HOURS),
+        Column("Materialen (EUR)", EUROS),
+        Column("Cofinanciering (EUR)", EUROS),
+        Column("Bevestigd door"),
     ],
 }
-
-
-def escape_cell(value):
-    """Text that a spreadsheet would run as a formula gets a leading ' (OUT-06)."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-def _euros(cents: int) -> Decimal:
-    return (Decimal(cents) / 100).quantize(Decimal("0.01"))
+TITLES = {"company": "Per bedrijf", "school": "Per school", "activities": "Activiteiten"}
 
 
 def _confirmed(outcome: Outcome) -> str:
@@ -66,7 +45,7 @@ def _confirmed(outcome: Outcome) -> str:
         )
         if when
     ]
-    return " + ".join(sides) or "-"
+    return " + ".join(sides) or "geen"  # not "-": a spreadsheet would see a formula
 
 
 def _taken_place(actor: User, year: str) -> list[Outcome]:
@@ -86,8 +65,8 @@ def rows(actor: User, kind: str, year: str) -> list[list]:
                 ", ".join(o.introduction.offer.kinds),
                 o.pupils or 0,
                 o.company_hours,
-                _euros(o.materials_cents),
-                _euros(o.value_cents),
+                euros(o.materials_cents),
+                euros(o.value_cents),
                 _confirmed(o),
             ]
             for o in entries
@@ -105,45 +84,20 @@ def rows(actor: User, kind: str, year: str) -> list[list]:
         line[3] += o.materials_cents
         line[4] += o.value_cents
     return [
-        [name, n, pupils, hours, _euros(materials), _euros(value)]
+        [name, n, pupils, hours, euros(materials), euros(value)]
         for name, (n, pupils, hours, materials, value) in sorted(totals.items())
     ]
 
 
-def to_csv(kind: str, table: list[list]) -> str:
-    """RFC 4180 CSV (CRLF, quoted where needed) with formula escaping."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(HEADERS[kind])
-    for line in table:
-        writer.writerow([escape_cell("" if v is None else str(v)) for v in line])
-    return buffer.getvalue()
-
-
 def to_xlsx(year: str, tables: dict[str, list[list]]) -> bytes:
-    """One workbook with a sheet per table; text cells are formula-escaped."""
-    book = Workbook()
-    default = book.active  # a new workbook starts with one empty sheet; ours are named
-    if default is not None:
-        book.remove(default)
-    titles = {"company": "Per bedrijf", "school": "Per school", "activities": "Activiteiten"}
+    """One workbook with a sheet per table, each ending in a bold totals row."""
+    book = spreadsheets.workbook()
     for kind, table in tables.items():
-        sheet = book.create_sheet(titles[kind])
-        sheet.append([f"Voortgangsrapportage {year}"])
-        sheet.append(HEADERS[kind])
-        for line in table:
-            sheet.append([_cell(v) for v in line])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _cell(value):
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, str):
-        return escape_cell(value)
-    return value
+        columns = COLUMNS[kind]
+        total = spreadsheets.totals_row(columns, table)
+        caption = f"Voortgangsrapportage {year}"
+        spreadsheets.add_sheet(book, TITLES[kind], caption, columns, table, total)
+    return spreadsheets.to_xlsx(book)
 
 
 def export(actor: User, kind: str, fmt: str, year: str, now: datetime) -> tuple[str, bytes]:
@@ -153,7 +107,7 @@ def export(actor: User, kind: str, fmt: str, year: str, now: datetime) -> tuple[
         data = to_xlsx(year, tables)
         name = f"voortgangsrapportage-{year}.xlsx"
     else:
-        data = to_csv(kind, rows(actor, kind, year)).encode("utf-8-sig")
+        data = spreadsheets.to_csv(COLUMNS[kind], rows(actor, kind, year))
         name = f"cofinanciering-{kind}-{year}.csv"
     audit.record(actor, "export", None, {"kind": kind, "format": fmt, "year": year}, now)
     return name, data

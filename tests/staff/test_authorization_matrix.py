@@ -129,3 +129,66 @@ def test_the_walk_does_find_a_leak_where_access_is_allowed(client, app, db, worl
     _cases, reached = _walk(client, app, ids)
     assert any("/staff/introducties/<id:introduction_id>" in line for line in reached)
     assert any("/staff/cofinanciering/<id:outcome_id>" in line for line in reached)
+
+
+# The downloads of the ledger take no id, so the walk above does not reach them. Who may
+# have each: region staff their own region's report, the national viewer and the platform
+# admin the national one. A new export route must be listed here (checked below).
+EXPORTS = {
+    "/staff/export/company.csv": ("staff", "region_admin", "admin"),
+    "/staff/export/school.csv": ("staff", "region_admin", "admin"),
+    "/staff/export/activities.csv": ("staff", "region_admin", "admin"),
+    "/staff/export/company.xlsx": ("staff", "region_admin", "admin"),
+    "/landelijk/cofinanciering.csv": ("national_viewer", "admin"),
+    "/landelijk/cofinanciering.xlsx": ("national_viewer", "admin"),
+}
+
+
+def test_every_export_route_is_in_the_export_table(app):
+    adapter = app.url_map.bind("localhost")
+    listed = {adapter.match(path)[0] for path in EXPORTS}
+    # (A company's download of its own data, self_service.export, is no ledger export.)
+    exports = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if "export" in rule.endpoint and rule.endpoint.split(".")[0] in ("staff", "national")
+    }
+    assert exports <= listed, f"add these to EXPORTS: {exports - listed}"
+
+
+def _took_place(db, cast) -> None:
+    outcome = Outcome(
+        introduction_id=cast.intro.id, took_place=True, activity_date=utcnow(), pupils=7
+    )
+    db.session.add(outcome)
+    db.session.flush()
+
+
+@pytest.mark.parametrize("actor", [*ACTORS, "admin"])
+def test_each_actor_gets_only_the_exports_of_its_role(client, db, world, other, actor):
+    world.school.name, other.school.name = "Eigen Vakcollege", "Ander Vakcollege"
+    _took_place(db, world)
+    _took_place(db, other)
+    if actor == "admin":
+        sign_in(client, make_user(Role.ADMIN, region_id=world.region.id))
+    else:
+        _sign_in_as(client, actor, world)
+    for path, allowed in EXPORTS.items():
+        response = client.get(path)
+        location = response.headers.get("Location", "")
+        if actor not in allowed:
+            refused = response.status_code == 404 or (
+                response.status_code == 302 and any(p in location for p in REDIRECTS_TO_SIGN_IN)
+            )
+            assert refused, (actor, path, response.status_code)
+            continue
+        assert response.status_code == 200, (actor, path)
+        if path.endswith("school.csv"):
+            text = response.data.decode("utf-8-sig")
+            assert "Eigen Vakcollege" in text
+            # Region staff see their own region only; the platform admin every region.
+            assert ("Ander Vakcollege" in text) == (actor == "admin"), (actor, path)
+        if path.startswith("/landelijk/") and path.endswith(".csv"):
+            text = response.data.decode("utf-8-sig")
+            assert "Vakcollege" not in text
+            assert other.region.code in text
