@@ -41,6 +41,11 @@ APP_CODES: dict[str, dict[str, object]] = {
         "no_response": _l("Geen reactie"),
         "cancelled": _l("Geannuleerd"),
     },
+    "approval": {
+        "pending": _l("wacht op het regioteam"),
+        "approved": _l("goedgekeurd"),
+        "rejected": _l("afgewezen"),
+    },
     "offer_status": {
         "unconfirmed": _l("Nog niet bevestigd"),
         "pending_review": _l("Wacht op het regioteam"),

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
+import sqlalchemy as sa
 
-from onderwijsplatform.models import OfferStatus, OrganisationStatus
+from onderwijsplatform.models import OfferStatus, OrganisationStatus, Region
 from tests.factories import make_company, make_contact, make_offer, make_region, make_school
 
 ZWOLLE = {"postcode": "8011", "place": "Zwolle", "lat": 52.5125, "lon": 6.0944}
@@ -108,3 +109,20 @@ def test_only_the_embed_may_be_framed(client, region):
     normal = client.get("/r/assen/aanbod")
     assert normal.headers["X-Frame-Options"] == "DENY"
     assert "frame-ancestors 'none'" in normal.headers["Content-Security-Policy"]
+
+
+def test_a_visitor_finds_the_region_by_postcode(client, db, region):
+    other = db.session.scalar(sa.select(Region).where(Region.code == "twente"))
+    make_school(other, postcode="7511", place="Enschede", lat=52.2215, lon=6.8937)
+    response = client.get("/regio-zoeken?near=9401+AB")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/r/assen/")
+    response = client.get("/regio-zoeken?near=Enschede")
+    assert response.headers["Location"].endswith("/r/twente/")
+    for bad, message in (("", "Dit veld is verplicht."), ("Nergenshuizen", "kennen we niet")):
+        response = client.get(f"/regio-zoeken?near={bad}")
+        assert response.status_code == 400
+        page = response.get_data(as_text=True)
+        assert 'id="near-error"' in page
+        assert message in page
+        assert f'value="{bad}"' in page or not bad

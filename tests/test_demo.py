@@ -1,4 +1,4 @@
-"""The demo region: complete, located, idempotent, with printed logins."""
+"""The demo regions: complete, located, idempotent, with printed logins."""
 
 from __future__ import annotations
 
@@ -6,10 +6,12 @@ import sqlalchemy as sa
 
 from matching.vocabulary import KIND_CODES, SECTOR_CODES, TARGET_GROUP_CODES
 from onderwijsplatform.models import (
+    Approval,
     Offer,
     OfferStatus,
     Organisation,
     OrganisationType,
+    Region,
     RequestStatus,
     Role,
     SchoolRequest,
@@ -22,22 +24,47 @@ def _count(db, model, *where) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
 
 
-def test_seed_builds_the_demo_region(db):
+def test_seed_builds_three_demo_regions(db):
     demo.seed()
-    companies = _count(db, Organisation, Organisation.type == OrganisationType.COMPANY)
-    schools = _count(db, Organisation, Organisation.type == OrganisationType.SCHOOL)
-    assert companies == 40
-    assert schools == 8
-    assert _count(db, Offer, Offer.status == OfferStatus.ACTIVE) >= 60
-    assert _count(db, SchoolRequest, SchoolRequest.status == RequestStatus.OPEN) >= 8
-    assert _count(db, User, User.role == Role.STAFF) == 1
-    assert _count(db, User, User.role == Role.COORDINATOR) == 8
+    regions = {r.code: r for r in db.session.scalars(sa.select(Region))}
+    assert set(regions) == {"assen", "groningen", "twente"}
+    expected = {"assen": (40, 8), "groningen": (6, 3), "twente": (6, 3)}
+    for code, (companies, schools) in expected.items():
+        home = Organisation.region_id == regions[code].id
+        assert _count(db, Organisation, home, Organisation.type == OrganisationType.COMPANY) == (
+            companies
+        )
+        assert _count(db, Organisation, home, Organisation.type == OrganisationType.SCHOOL) == (
+            schools
+        )
+        # Staff for each region.
+        assert _count(db, User, User.role == Role.STAFF, User.region_id == regions[code].id) == 1
+    assert _count(db, Offer, Offer.status == OfferStatus.ACTIVE) >= 80
+    assert _count(db, SchoolRequest, SchoolRequest.status == RequestStatus.OPEN) >= 19
+    assert _count(db, User, User.role == Role.COORDINATOR) == 14
     school_types = set(
         db.session.scalars(
             sa.select(Organisation.school_type).where(Organisation.type == OrganisationType.SCHOOL)
         )
     )
     assert {t.value for t in school_types} == {"po", "vmbo", "mbo"}
+
+
+def test_one_demo_company_serves_two_regions(db):
+    demo.seed()
+    shared = [
+        org
+        for org in db.session.scalars(
+            sa.select(Organisation).where(Organisation.type == OrganisationType.COMPANY)
+        )
+        if len(org.memberships) > 1
+    ]
+    assert [org.name for org in shared] == ["Klimaattechniek Noord B.V."]
+    assert sorted(m.region.code for m in shared[0].memberships) == ["assen", "groningen"]
+    assert all(m.status is Approval.APPROVED for m in shared[0].memberships)
+    offers = db.session.scalars(sa.select(Offer).where(Offer.organisation_id == shared[0].id))
+    for offer in offers:
+        assert sorted(r.region.code for r in offer.availability) == ["assen", "groningen"]
 
 
 def test_demo_rows_are_located_and_use_the_vocabulary(db):

@@ -67,7 +67,13 @@ def test_spec_examples_import_and_round_trip(runner, tmp_path):
         (DATA / "requests.json", out_requests),
     ):
         original = sorted(json.loads(source.read_text("utf-8")), key=lambda r: r["id"])
-        assert json.loads(exported.read_text("utf-8")) == original
+        records = json.loads(exported.read_text("utf-8"))
+        # Records without region keys went to the default region, and say so on export.
+        assert {json.dumps(r.pop("regions", None) or r.pop("region")) for r in records} <= {
+            '["regio"]',
+            '"regio"',
+        }
+        assert records == original
 
 
 def test_either_option_alone_works(runner, db, tmp_path):
@@ -187,3 +193,60 @@ def test_missing_file_and_no_options(runner, tmp_path):
     result = runner.invoke(args=["import-data"])
     assert result.exit_code != 0
     assert "--offers" in result.output
+
+
+def test_records_go_to_the_regions_they_name(runner, db, tmp_path):
+    from onderwijsplatform.models import Approval, Region
+
+    for code in ("assen", "twente"):
+        db.session.add(Region(code=code, name=f"STO {code.title()}"))
+    db.session.flush()
+    offers = [
+        {**OFFER, "regions": ["assen", "twente"]},
+        {**OFFER, "id": "o-2", "regions": ["twente"]},
+    ]
+    requests = [{**REQUEST, "region": "twente"}]
+    result = runner.invoke(
+        args=[
+            "import-data",
+            "--region",
+            "assen",
+            "--offers",
+            _write(tmp_path, "o.json", offers),
+            "--requests",
+            _write(tmp_path, "r.json", requests),
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    # One company record, serving both regions, approved in both.
+    company = db.session.scalar(
+        sa.select(Organisation).where(Organisation.name == "Smederij Kamps")
+    )
+    assert sorted((m.region.code, m.status) for m in company.memberships) == [
+        ("assen", Approval.APPROVED),
+        ("twente", Approval.APPROVED),
+    ]
+    both = db.session.scalar(sa.select(Offer).where(Offer.external_id == "o-1"))
+    assert sorted(r.region.code for r in both.availability) == ["assen", "twente"]
+    school = db.session.scalar(
+        sa.select(Organisation).where(Organisation.name == REQUEST["school"])
+    )
+    assert school.region.code == "twente"
+    out = tmp_path / "out.json"
+    assert runner.invoke(args=["export-data", "--offers", str(out)]).exit_code == 0
+    exported = {r["id"]: r["regions"] for r in json.loads(out.read_text("utf-8"))}
+    assert exported == {"o-1": ["assen", "twente"], "o-2": ["twente"]}
+
+
+def test_an_unknown_region_code_names_the_record_and_field(runner, db, tmp_path):
+    path = _write(tmp_path, "o.json", [{**OFFER, "regions": ["nergens"]}])
+    result = runner.invoke(args=["import-data", "--offers", path])
+    assert result.exit_code != 0
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1
+    assert "o-1" in lines[0]
+    assert "regions" in lines[0]
+    assert "nergens" in lines[0]
+    assert "Traceback" not in result.output
+    assert _count(db, Offer) == 0
+    assert _count(db, Organisation) == 0

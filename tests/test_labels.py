@@ -13,6 +13,7 @@ from matching.labels import GOOD_FROM, LABELS, VERY_GOOD_FROM
 from matching.reasons import Explanation, reasons
 from onderwijsplatform import labels
 from onderwijsplatform.models import (
+    Approval,
     IntroductionState,
     OfferStatus,
     OutboxStatus,
@@ -74,6 +75,7 @@ def test_unknown_codes_show_as_they_are_and_unknown_lists_fail(app):
         ("introduction_state", [s.value for s in IntroductionState]),
         ("introduction_state_school", [s.value for s in IntroductionState]),
         ("offer_status", [s.value for s in OfferStatus]),
+        ("approval", [s.value for s in Approval]),
         ("offer_action", list(ACTIONS)),
         ("outbox_status", [s.value for s in OutboxStatus]),
         ("school_type", [s.value for s in SchoolType]),

@@ -65,3 +65,59 @@ def test_postgres_upgrade_check_downgrade():
         with admin.connect() as connection:
             connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
+
+
+def _pool(engine: sa.Engine) -> tuple[list[tuple], list[tuple]]:
+    with engine.connect() as connection:
+        members = connection.execute(
+            sa.text(
+                "SELECT m.organisation_id, m.region_id, m.status FROM organisation_region m "
+                "JOIN organisation o ON o.id = m.organisation_id AND o.region_id = m.region_id "
+                "ORDER BY 1, 2"
+            )
+        ).all()
+        offers = connection.execute(
+            sa.text(
+                "SELECT a.offer_id, a.region_id, a.status FROM offer_region a "
+                "JOIN offer f ON f.id = a.offer_id "
+                "JOIN organisation o ON o.id = f.organisation_id AND o.region_id = a.region_id "
+                "ORDER BY 1, 2"
+            )
+        ).all()
+    return [tuple(r) for r in members], [tuple(r) for r in offers]
+
+
+def test_single_region_data_moves_into_the_pool_without_loss(tmp_path):
+    """A copy of the demo database, taken back to one region per organisation and forward."""
+    url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
+    for args in (("db", "upgrade"), ("seed-demo",)):
+        done = _flask(url, *args)
+        assert done.returncode == 0, done.stderr
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        # Statuses the migration must carry over: one pending company, one rejected offer.
+        connection.execute(
+            sa.text("UPDATE organisation SET status = 'pending_review' WHERE id = 1")
+        )
+        connection.execute(
+            sa.text("UPDATE organisation_region SET status = 'pending' WHERE organisation_id = 1")
+        )
+        connection.execute(sa.text("UPDATE offer SET status = 'rejected' WHERE id = 2"))
+        connection.execute(
+            sa.text("UPDATE offer_region SET status = 'rejected' WHERE offer_id = 2")
+        )
+        counts = {
+            table: connection.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar()  # noqa: S608 - fixed names
+            for table in ("organisation", "offer", "school_request", "contact")
+        }
+    before = _pool(engine)
+    assert len(before[0]) == counts["organisation"]
+    down = _flask(url, "db", "downgrade", "0002_region_settings")
+    assert down.returncode == 0, down.stderr
+    up = _flask(url, "db", "upgrade")
+    assert up.returncode == 0, up.stderr
+    assert _pool(engine) == before
+    with engine.connect() as connection:
+        for table, count in counts.items():
+            assert connection.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar() == count  # noqa: S608
+    engine.dispose()

@@ -12,7 +12,7 @@ from onderwijsplatform.models import (
     SchoolRequest,
     SuggestionState,
 )
-from onderwijsplatform.services import demo, matching, suggestions
+from onderwijsplatform.services import demo, matching, pool, suggestions
 
 
 def _suggested(db, request_id: int) -> list[MatchSuggestion]:
@@ -55,7 +55,7 @@ def test_every_open_request_gets_ranked_explained_suggestions(db, app):
 def test_stored_suggestions_are_the_libraries_ranking(db, app):
     _, requests = _seeded(db, app)
     offers = db.session.scalars(sa.select(Offer).where(Offer.status == OfferStatus.ACTIVE)).all()
-    index = MatchIndex([matching.offer_input(o) for o in offers])
+    index = MatchIndex(matching.offer_inputs(offers), region_names=pool.region_names())
     by_exchange_id = {o.exchange_id: o.id for o in offers}
     for request in requests[:5]:
         expected = [

@@ -55,7 +55,7 @@ def import_data_command(
                 _check_size(requests_path)
                 requests = (requests_path, load_requests(requests_path))
             report = exchange_files.ImportReport()
-            region = exchange_files.choose_region(region_code, current_app.config["REGION_NAME"])
+            region = exchange_files.choose_region(region_code)
             if offers is not None:
                 path, offer_records = offers
                 exchange_files.import_offers(offer_records, region=region, file=path, report=report)

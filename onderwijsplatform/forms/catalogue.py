@@ -23,3 +23,12 @@ class CatalogueFilterForm(FlaskForm):
     online = BooleanField(_l("Alleen online"))
     near = line_field(_l("Postcode of plaats"), 100)
     within_km = NumberField(_l("Binnen (km)"), low=1, high=300)
+
+
+class RegionSearchForm(FlaskForm):
+    """The home page's question: which region is mine? A postcode or place answers it."""
+
+    class Meta:
+        csrf = False  # a GET form that changes nothing
+
+    near = line_field(_l("Uw postcode of plaats"), 100, required=True)

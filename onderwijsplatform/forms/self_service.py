@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.validators import DataRequired
 
-from onderwijsplatform.forms.fields import CHOOSE_FROM_LIST, CodeField
+from onderwijsplatform.forms.fields import CHOOSE_FROM_LIST, CheckboxesField, CodeField
 from onderwijsplatform.forms.intake import EXAMPLE_ADDRESS, ContributionFields, _line
 from onderwijsplatform.forms.text import OneEmail, Phone
 
@@ -36,3 +36,11 @@ class LinkRequestForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button only: the POST that uses a link or confirms an irreversible step."""
+
+
+class RegionsForm(FlaskForm):
+    """The regions a company serves; the view sets the choices."""
+
+    regions = CheckboxesField(
+        _l("In welke regio's wilt u helpen?"), [DataRequired(_l("Kies minstens één regio."))]
+    )

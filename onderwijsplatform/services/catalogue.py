@@ -10,7 +10,6 @@ import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
 
 from matching import vocabulary
-from matching.geo import GeoError, get_geocoder
 from onderwijsplatform.extensions import db
 from onderwijsplatform.models import (
     Offer,
@@ -18,7 +17,7 @@ from onderwijsplatform.models import (
     OrganisationType,
     Region,
 )
-from onderwijsplatform.services import pool
+from onderwijsplatform.services import pool, regions
 from onderwijsplatform.services.errors import ValidationFailed
 
 PER_PAGE = 20
@@ -93,16 +92,7 @@ def check(filters: Filters) -> None:
     if not 1 <= filters.within_km <= 300:
         raise ValidationFailed("within_km", "a whole number from 1 to 300")
     if filters.near:
-        _point(filters.near)
-
-
-def _point(near: str) -> tuple[float, float]:
-    geocoder = get_geocoder()
-    try:
-        point = geocoder.postcode(near) if near[:4].isdigit() else geocoder.place(near)
-    except (GeoError, ValueError):
-        raise ValidationFailed("near", "no postcode or place by this name") from None
-    return point.lat, point.lon
+        regions.locate(filters.near)
 
 
 def offers(found: Region, filters: Filters, page: int, *, per_page: int = PER_PAGE) -> Pagination:
@@ -127,7 +117,7 @@ def offers(found: Region, filters: Filters, page: int, *, per_page: int = PER_PA
     if filters.online:
         query = query.where(_has_code(Offer.where, "online"))
     if filters.near:
-        lat, lon = _point(filters.near)
+        lat, lon = regions.locate(filters.near)
         # A box around the point, of the asked distance on each side: cheap in SQL, and
         # the page says "about".
         dlat = filters.within_km / KM_PER_DEGREE

@@ -1,4 +1,4 @@
-"""The demo region around Assen: invented organisations and people, real places."""
+"""The demo regions (Assen, Groningen, Twente): invented organisations and people, real places."""
 
 from __future__ import annotations
 
@@ -36,9 +36,17 @@ DEMO_SCHOOL_YEAR = "2026-2027"
 DEMO_PASSWORD = "demo-wachtwoord-2026"  # noqa: S105
 
 
-def _load() -> dict[str, Any]:
-    text = resources.files(__package__).joinpath("demo_region.json").read_text("utf-8")
+# One file per region; the first is the default region of a fresh demo platform.
+DEMO_FILES = ("demo_region.json", "demo_groningen.json", "demo_twente.json")
+
+
+def _load(name: str = DEMO_FILES[0]) -> dict[str, Any]:
+    text = resources.files(__package__).joinpath(name).read_text("utf-8")
     return json.loads(text)
+
+
+def _all() -> list[dict[str, Any]]:
+    return [_load(name) for name in DEMO_FILES]
 
 
 @dataclass
@@ -217,10 +225,7 @@ def _date(value: str | None):
     return date.fromisoformat(value) if value else None
 
 
-def seed() -> SeedResult:
-    """Create whatever part of the demo region is missing; never duplicates, never commits."""
-    data = _load()
-    result = SeedResult()
+def _seed_region(data: dict[str, Any], result: SeedResult) -> None:
     region = _region(data, result)
     for spec in data["staff"]:
         _user(spec["email"], spec["name"], Role(spec.get("role", "staff")), region, result)
@@ -243,13 +248,40 @@ def seed() -> SeedResult:
         )
         for number, request in enumerate(spec["requests"], start=1):
             _request(school, user, f"demo-{spec['key']}-{number}", request, result)
+
+
+def _share(data: dict[str, Any], result: SeedResult) -> None:
+    """Companies of the pool that also serve another region (``also_serves``)."""
+    home = _region(data, result)
+    for company in data["companies"]:
+        for code in company.get("also_serves", []):
+            region = db.session.scalar(sa.select(Region).where(Region.code == code))
+            org = _organisation(home, company, OrganisationType.COMPANY, result)
+            if region is None or region.id in pool.region_ids(org):
+                continue
+            pool.join(org, region.id, now=utcnow(), status=Approval.APPROVED)
+            offers = db.session.scalars(sa.select(Offer).where(Offer.organisation_id == org.id))
+            for offer in offers:
+                pool.offer_in(offer, region.id, now=utcnow(), status=Approval.APPROVED)
+            result.add("shared companies")
+
+
+def seed() -> SeedResult:
+    """Create whatever part of the demo regions is missing; never duplicates, never commits."""
+    result = SeedResult()
+    regions = _all()
+    for data in regions:
+        _seed_region(data, result)
+    db.session.flush()
+    for data in regions:
+        _share(data, result)
     db.session.flush()
     return result
 
 
 def staff_without_second_factor() -> list[User]:
     """Demo staff users who still have to enrol an authenticator app."""
-    emails = [s["email"] for s in _load()["staff"]]
+    emails = [s["email"] for data in _all() for s in data["staff"]]
     return list(
         db.session.scalars(
             sa.select(User).where(User.email.in_(emails), User.totp_secret.is_(None))
@@ -259,9 +291,11 @@ def staff_without_second_factor() -> list[User]:
 
 def login_lines() -> list[str]:
     """Console lines with the demo accounts that exist in this database."""
-    data = _load()
-    wanted = [s["email"] for s in data["staff"]] + [
-        s["coordinator"]["email"] for s in data["schools"]
+    wanted = [
+        email
+        for data in _all()
+        for email in [s["email"] for s in data["staff"]]
+        + [s["coordinator"]["email"] for s in data["schools"]]
     ]
     users = db.session.scalars(sa.select(User).where(User.email.in_(wanted))).all()
     if not users:
@@ -269,5 +303,5 @@ def login_lines() -> list[str]:
     lines = [f"Demo logins (coordinators' password: {DEMO_PASSWORD}):"]
     for user in sorted(users, key=lambda u: (u.role.value != "staff", u.email)):
         school = f" ({user.school.name})" if user.school else ""
-        lines.append(f"  {user.role.value:<11} {user.email}{school}")
+        lines.append(f"  {user.role.value:<11} {user.region.code:<10} {user.email}{school}")
     return lines

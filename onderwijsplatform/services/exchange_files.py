@@ -25,7 +25,8 @@ from onderwijsplatform.models import (
     utcnow,
 )
 from onderwijsplatform.services import pool
-from onderwijsplatform.services.matching import offer_input, request_input
+from onderwijsplatform.services.matching import offer_inputs, request_input
+from onderwijsplatform.services.regions import default_region
 
 # The two kinds of row the exchange files carry: both have an ``id`` and an ``external_id``.
 Exchanged = TypeVar("Exchanged", Offer, SchoolRequest)
@@ -35,22 +36,14 @@ class RegionNotFound(ValueError):
     """The region to import into cannot be chosen."""
 
 
-def choose_region(code: str | None, default_name: str) -> Region:
-    """The region named by ``code``; without one, the only region (made if there is none)."""
+def choose_region(code: str | None) -> Region:
+    """The region named by ``code``; without one, the platform's default region."""
     if code is not None:
         region = db.session.scalar(sa.select(Region).where(Region.code == code))
         if region is None:
             raise RegionNotFound(f"region {code!r} does not exist")
         return region
-    regions = db.session.scalars(sa.select(Region).limit(2)).all()
-    if len(regions) > 1:
-        raise RegionNotFound("there are several regions: choose one with --region")
-    if regions:
-        return regions[0]
-    region = Region(code="regio", name=default_name)
-    db.session.add(region)
-    db.session.flush()
-    return region
+    return default_region()
 
 
 # Column sizes of the models; the exchange format itself sets no lengths.
@@ -81,15 +74,17 @@ def _check_lengths(file: str, record_id: str, values: dict[str, Any]) -> None:
                 raise ExchangeError(file, record_id, key, f"longer than {limit} characters")
 
 
-def _organisations(region: Region, kind: OrganisationType) -> dict[str, Organisation]:
-    # A company is one record in the pool, whichever region it first came in by; a school
-    # belongs to its own region.
+def _organisations(kind: OrganisationType) -> dict[tuple[int | None, str], Organisation]:
+    # A company is one record in the pool, whichever region it first came in by (key
+    # region None); a school belongs to its own region.
     query = sa.select(Organisation).where(
         Organisation.type == kind, Organisation.status != OrganisationStatus.MERGED
     )
-    if kind is OrganisationType.SCHOOL:
-        query = query.where(Organisation.region_id == region.id)
-    return {org.name.casefold(): org for org in db.session.scalars(query.order_by(Organisation.id))}
+    school = kind is OrganisationType.SCHOOL
+    return {
+        (org.region_id if school else None, org.name.casefold()): org
+        for org in db.session.scalars(query.order_by(Organisation.id))
+    }
 
 
 def _serves(organisation: Organisation, region: Region) -> None:
@@ -100,17 +95,18 @@ def _serves(organisation: Organisation, region: Region) -> None:
 
 
 def _organisation_for(
-    known: dict[str, Organisation],
+    known: dict[tuple[int | None, str], Organisation],
     name: str,
     kind: OrganisationType,
-    region: Region,
+    regions: list[Region],
     location: mt.Location,
     report: ImportReport,
 ) -> Organisation:
-    org = known.get(name.casefold())
+    key = (regions[0].id if kind is OrganisationType.SCHOOL else None, name.casefold())
+    org = known.get(key)
     if org is None:
         org = Organisation(
-            region=region,
+            region=regions[0],
             type=kind,
             status=OrganisationStatus.ACTIVE,
             name=name,
@@ -121,10 +117,30 @@ def _organisation_for(
             confirmed_at=utcnow(),
         )
         db.session.add(org)
-        known[name.casefold()] = org
+        known[key] = org
         report.add("organisations created")
-    _serves(org, region)
+    for region in regions:
+        _serves(org, region)
     return org
+
+
+def _record_regions(
+    record: Any, default: Region, file: str, found: dict[str, Region]
+) -> list[Region]:
+    """The regions a record names (``regions`` of an offer, ``region`` of a request)."""
+    if isinstance(record, mt.Offer):
+        field, codes = "regions", list(record.regions)
+    else:
+        field, codes = "region", [record.region] if record.region else []
+    if not codes:
+        return [default]
+    for code in codes:
+        if code not in found:
+            region = db.session.scalar(sa.select(Region).where(Region.code == code))
+            if region is None:
+                raise ExchangeError(file, record.id, field, f"no region with code {code!r}")
+            found[code] = region
+    return [found[code] for code in codes]
 
 
 def _location_columns(location: mt.Location) -> dict[str, Any]:
@@ -169,8 +185,11 @@ def _upsert(
     region: Region,
     file: str,
     report: ImportReport,
-) -> Iterator[tuple[Any, Organisation, Exchanged]]:
-    """Check lengths, then yield ``(record, organisation, row)`` with the row created or found.
+) -> Iterator[tuple[Any, list[Region], Organisation, Exchanged]]:
+    """Check lengths and regions, then yield ``(record, regions, organisation, row)``.
+
+    A record without region keys goes to ``region``; one that names an unknown region
+    stops the import before anything is written (ExchangeError naming record and field).
 
     ``owner`` names the record's organisation key ("organisation" or "school"); the
     location columns are filled here, the caller fills the rest.
@@ -187,11 +206,13 @@ def _upsert(
             },
         )
     label = model.__tablename__.replace("school_", "")
-    known = _organisations(region, kind)
+    found: dict[str, Region] = {}
+    chosen = [_record_regions(record, region, file, found) for record in records]
+    known = _organisations(kind)
     existing = _existing(model, [r.id for r in records], "o-" if model is Offer else "r-")
-    for record in records:
+    for record, regions in zip(records, chosen, strict=True):
         org = _organisation_for(
-            known, getattr(record, owner), kind, region, record.location, report
+            known, getattr(record, owner), kind, regions, record.location, report
         )
         row = existing.get(record.id)
         if row is None:
@@ -202,14 +223,14 @@ def _upsert(
             report.add(f"{label}s updated")
         for key, value in _location_columns(record.location).items():
             setattr(row, key, value)
-        yield record, org, row
+        yield record, regions, org, row
 
 
 def import_offers(
     offers: Iterable[mt.Offer], *, region: Region, file: str, report: ImportReport
 ) -> None:
     """Upsert offers by exchange id; new offers are active in ``region``."""
-    for offer, org, row in _upsert(
+    for offer, regions, org, row in _upsert(
         list(offers),
         model=Offer,
         kind=OrganisationType.COMPANY,
@@ -220,8 +241,8 @@ def import_offers(
         report=report,
     ):
         row.organisation = org
-        available = pool.offer_in(row, region.id, now=utcnow(), status=Approval.APPROVED)
-        available.status = Approval.APPROVED
+        # Available in the regions the record names (else the import's region), approved.
+        pool.set_offer_regions(row, [r.id for r in regions], now=utcnow(), approved=True)
         row.kinds = list(offer.kinds)
         row.sectors = list(offer.sectors)
         row.themes = list(offer.themes)
@@ -239,7 +260,7 @@ def import_requests(
     requests: Iterable[mt.Request], *, region: Region, file: str, report: ImportReport
 ) -> None:
     """Upsert requests by exchange id; new requests are open, for schools in ``region``."""
-    for request, school, row in _upsert(
+    for request, _regions, school, row in _upsert(
         list(requests),
         model=SchoolRequest,
         kind=OrganisationType.SCHOOL,
@@ -266,12 +287,12 @@ def export_offers(*, statuses: Sequence[OfferStatus] = (OfferStatus.ACTIVE,)) ->
     rows = db.session.scalars(
         sa.select(Offer).where(Offer.status.in_(statuses)).options(selectinload(Offer.organisation))
     ).all()
-    return dump_offers(sorted((offer_input(row) for row in rows), key=lambda o: o.id))
+    return dump_offers(sorted(offer_inputs(rows), key=lambda o: o.id))
 
 
 def offer_documents(rows: Iterable[Offer]) -> list[dict]:
     """These offers as exchange-format dicts, in the given order (public fields only)."""
-    return dump_offers([offer_input(row) for row in rows])
+    return dump_offers(offer_inputs(list(rows)))
 
 
 def export_requests(*, statuses: Sequence[RequestStatus] = (RequestStatus.OPEN,)) -> list[dict]:

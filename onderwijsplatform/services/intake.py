@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 
 from matching.geo import get_geocoder
 from onderwijsplatform.extensions import db
@@ -24,7 +23,7 @@ from onderwijsplatform.models import (
     Region,
     TokenPurpose,
 )
-from onderwijsplatform.services import duplicates, pool, self_service
+from onderwijsplatform.services import duplicates, pool, regions, self_service
 from onderwijsplatform.services.contributions import ContributionData, add_offer
 from onderwijsplatform.services.errors import InvalidToken, ServiceError, ValidationFailed
 from onderwijsplatform.services.jobs import job
@@ -65,27 +64,13 @@ def place_names() -> list[str]:
     return get_geocoder().place_names()
 
 
-def intake_region() -> Region:
-    """The region intakes belong to: INTAKE_REGION_CODE, else the first one (made if none)."""
-    code = current_app.config.get("INTAKE_REGION_CODE")
-    query = sa.select(Region).order_by(Region.id).limit(1)
-    if code:
-        query = sa.select(Region).where(Region.code == code)
-    region = db.session.scalar(query)
-    if region is None:
-        region = Region(code=code or "regio", name=current_app.config["REGION_NAME"])
-        db.session.add(region)
-        db.session.flush()
-    return region
-
-
 def chosen_regions(codes: list[str]) -> list[Region]:
     """The regions an intake chose, all open for intake; the intake region when none.
 
     Raises ValidationFailed("regions") for an unknown code or a region closed for intake.
     """
     if not codes:
-        return [intake_region()]
+        return [regions.default_region()]
     chosen = pool.regions_by_codes(codes)
     if any(not region.intake_open for region in chosen):
         raise ValidationFailed("regions", "a region is closed for intake")

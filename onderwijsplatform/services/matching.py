@@ -18,6 +18,7 @@ from onderwijsplatform.models import (
     Introduction,
     IntroductionState,
     Offer,
+    Region,
     SchoolRequest,
     utcnow,
 )
@@ -52,8 +53,10 @@ def _range(start: str | date, end: str | date) -> mt.DateRange:
     return mt.DateRange(as_date(start), as_date(end))
 
 
-def offer_input(offer: Offer, *, introductions_this_year: int = 0) -> mt.Offer:
-    """The matcher's view of an offer row."""
+def offer_input(
+    offer: Offer, *, introductions_this_year: int = 0, regions: tuple[str, ...] = ()
+) -> mt.Offer:
+    """The matcher's view of an offer row; ``regions``: the codes of the regions it is live in."""
     return mt.Offer(
         id=offer.exchange_id,
         organisation=offer.organisation.name,
@@ -70,7 +73,20 @@ def offer_input(offer: Offer, *, introductions_this_year: int = 0) -> mt.Offer:
         description=offer.description or "",
         yearly_limit=offer.yearly_limit,
         introductions_this_year=introductions_this_year,
+        regions=regions,
     )
+
+
+def offer_inputs(rows: Sequence[Offer], counts: dict[int, int] | None = None) -> list[mt.Offer]:
+    """The matcher's view of many offer rows, each with the regions it is live in."""
+    codes = pool.approved_codes([row.id for row in rows])
+    counts = counts or {}
+    return [
+        offer_input(
+            row, introductions_this_year=counts.get(row.id, 0), regions=codes.get(row.id, ())
+        )
+        for row in rows
+    ]
 
 
 def request_input(request: SchoolRequest) -> mt.Request:
@@ -90,6 +106,7 @@ def request_input(request: SchoolRequest) -> mt.Request:
         max_travel_km=request.max_travel_km,
         period=period,
         description=request.description or "",
+        region=request.school.region.code,
     )
 
 
@@ -117,7 +134,11 @@ def _fingerprint() -> tuple:
     intros = db.session.execute(
         sa.select(sa.func.count(Introduction.id), sa.func.max(Introduction.updated_at))
     ).one()
-    return (*offers, *intros)
+    # Region names appear in the reasons ("buiten uw regio: Twente").
+    names = db.session.execute(
+        sa.select(sa.func.count(Region.id), sa.func.max(Region.updated_at))
+    ).one()
+    return (*offers, *intros, *names)
 
 
 def _introductions_per_offer(year: str) -> dict[int, int]:
@@ -148,10 +169,10 @@ def current_index(*, today: date | None = None) -> _CachedIndex:
             sa.select(Offer).where(pool.live_anywhere()).options(selectinload(Offer.organisation))
         ).all()
         counts = _introductions_per_offer(year)
-        inputs = [offer_input(r, introductions_this_year=counts.get(r.id, 0)) for r in rows]
+        inputs = offer_inputs(rows, counts)
         built = _CachedIndex(
             fingerprint=fingerprint,
-            index=MatchIndex(inputs),
+            index=MatchIndex(inputs, region_names=pool.region_names()),
             row_ids={i.id: r.id for i, r in zip(inputs, rows, strict=True)},
         )
         _cache[key] = built

@@ -211,6 +211,8 @@ def set_offer_regions(
             offer.availability.remove(row)
     status = Approval.APPROVED if approved else Approval.PENDING
     for region_id in wanted:
-        offer_in(offer, region_id, now=now, status=status)
+        row = offer_in(offer, region_id, now=now, status=status)
+        if approved and row.status is not Approval.APPROVED:
+            row.status, row.decided_at = Approval.APPROVED, now
     offer.updated_at = now
     db.session.flush()

@@ -8,8 +8,9 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 
-from matching.geo import haversine_km
+from matching.geo import GeoError, get_geocoder, haversine_km
 from onderwijsplatform import scope
 from onderwijsplatform.extensions import db
 from onderwijsplatform.models import (
@@ -102,6 +103,23 @@ def for_admin(actor: User, code: str | None = None) -> Region:
     return scope.get(actor, Region, actor.region_id)
 
 
+def default_region() -> Region:
+    """The platform's default region: INTAKE_REGION_CODE, else the first one (made if none).
+
+    Intakes that choose no region and exchange files without region keys go here.
+    """
+    code = current_app.config.get("INTAKE_REGION_CODE")
+    query = sa.select(Region).order_by(Region.id).limit(1)
+    if code:
+        query = sa.select(Region).where(Region.code == code)
+    region = db.session.scalar(query)
+    if region is None:
+        region = Region(code=code or "regio", name=current_app.config["REGION_NAME"])
+        db.session.add(region)
+        db.session.flush()
+    return region
+
+
 def by_code(code: str) -> Region:
     """The region with this code (as in its web addresses); NotFound otherwise."""
     found = db.session.scalar(sa.select(Region).where(Region.code == code.lower()))
@@ -120,6 +138,29 @@ def _centres() -> dict[int, tuple[float, float]]:
         .group_by(Organisation.region_id)
     )
     return {rid: (float(lat), float(lon)) for rid, lat, lon in rows.all()}
+
+
+def locate(near: str) -> tuple[float, float]:
+    """A postcode or place name as (lat, lon); ValidationFailed("near") when it is unknown."""
+    geocoder = get_geocoder()
+    try:
+        point = geocoder.postcode(near) if near[:4].isdigit() else geocoder.place(near)
+    except (GeoError, ValueError):
+        raise ValidationFailed("near", "no postcode or place by this name") from None
+    return point.lat, point.lon
+
+
+def nearest(near: str) -> Region:
+    """The region that lies nearest to a postcode or place (by the centre of what it holds).
+
+    Raises ValidationFailed("near") for an unknown place, NotFound when no region has any.
+    """
+    lat, lon = locate(near)
+    centres = _centres()
+    if not centres:
+        raise NotFound()
+    region_id = min(centres, key=lambda rid: haversine_km(lat, lon, *centres[rid]))
+    return scope.load(Region, region_id)
 
 
 def open_for_intake(near: Region | None = None) -> list[Region]:

@@ -25,9 +25,14 @@ from onderwijsplatform.models import (
     Token,
     TokenPurpose,
 )
-from onderwijsplatform.services import contributions, suggestions
+from onderwijsplatform.services import contributions, pool, suggestions
 from onderwijsplatform.services.contributions import ContributionData, apply_contribution
-from onderwijsplatform.services.errors import InvalidToken, InvalidTransition, NotFound
+from onderwijsplatform.services.errors import (
+    InvalidToken,
+    InvalidTransition,
+    NotFound,
+    ValidationFailed,
+)
 from onderwijsplatform.services.organisations import delete_organisation
 
 LINK_LIFETIME = timedelta(days=14)
@@ -201,6 +206,24 @@ def change_status(organisation_id: int, offer_id: int, action: str) -> Offer:
     if was_active or target == OfferStatus.ACTIVE:
         suggestions.on_offer_changed()
     return offer
+
+
+def set_regions(organisation_id: int, codes: list[str], *, now: datetime) -> set[int]:
+    """The company serves the regions with ``codes`` from now on; returns the ones it joined.
+
+    A region it joins must be open for intake, and its staff approve the company there
+    first. Raises NotFound, or ValidationFailed("regions").
+    """
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None:
+        raise NotFound()
+    chosen = pool.regions_by_codes(codes)
+    current = set(pool.region_ids(organisation))
+    if any(region.id not in current and not region.intake_open for region in chosen):
+        raise ValidationFailed("regions", "a region is closed for intake")
+    added = pool.set_regions(organisation, [region.id for region in chosen], now=now)
+    suggestions.on_offer_changed()
+    return added
 
 
 def update_contact(

@@ -12,18 +12,44 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 
+from onderwijsplatform.forms.catalogue import RegionSearchForm
 from onderwijsplatform.security import is_safe_next
-from onderwijsplatform.services import catalogue, overview
+from onderwijsplatform.services import catalogue, overview, regions
+from onderwijsplatform.services.errors import NotFound, ValidationFailed
 
 bp = Blueprint("public", __name__)
 
 
+def _home(form: RegionSearchForm, status: int = 200):
+    return render_template(
+        "public/home.html",
+        stats=overview.public_stats(),
+        regions=catalogue.all_regions(),
+        search=form,
+    ), status
+
+
 @bp.get("/")
 def home():
-    return render_template(
-        "public/home.html", stats=overview.public_stats(), regions=catalogue.all_regions()
-    )
+    return _home(RegionSearchForm(formdata=None))
+
+
+@bp.get("/regio-zoeken")
+def find_region():
+    form = RegionSearchForm(request.args)
+    if not form.validate():
+        return _home(form, 400)
+    try:
+        found = regions.nearest(form.near.data)
+    except ValidationFailed:
+        form.near.errors = [_("Deze postcode of plaats kennen we niet.")]
+        return _home(form, 400)
+    except NotFound:
+        form.near.errors = [_("Er is nog geen regio op dit platform.")]
+        return _home(form, 404)
+    return redirect(url_for("regions.home", code=found.code))
 
 
 @bp.get("/privacy")

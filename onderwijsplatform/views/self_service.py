@@ -19,17 +19,24 @@ from flask import (
 from flask_babel import gettext as _
 
 from onderwijsplatform.extensions import limiter
+from onderwijsplatform.forms.fields import region_choices
 from onderwijsplatform.forms.intake import MAX_CONTRIBUTIONS
 from onderwijsplatform.forms.self_service import (
     ConfirmForm,
     ContactForm,
     LinkRequestForm,
     OfferForm,
+    RegionsForm,
 )
 from onderwijsplatform.identity import sessions
 from onderwijsplatform.models import OfferStatus, utcnow
-from onderwijsplatform.services import self_service
-from onderwijsplatform.services.errors import InvalidToken, InvalidTransition, NotFound
+from onderwijsplatform.services import regions, self_service
+from onderwijsplatform.services.errors import (
+    InvalidToken,
+    InvalidTransition,
+    NotFound,
+    ValidationFailed,
+)
 from onderwijsplatform.transaction import unit_of_work
 
 bp = Blueprint("self_service", __name__, url_prefix="/mijn-aanbod")
@@ -144,6 +151,33 @@ def contact():
         flash(_("Uw gegevens zijn bijgewerkt."), "success")
         return redirect(url_for("self_service.index"))
     return render_template("self_service/contact.html", form=form, contact=contact)
+
+
+@bp.route("/regios", methods=["GET", "POST"])
+@scoped
+def choose_regions():
+    organisation = g.self_contact.organisation
+    serves = [m.region for m in organisation.memberships]
+    # The regions it serves stay choosable even when closed for new companies.
+    choices = regions.open_for_intake(organisation.region)
+    choices += [region for region in serves if region not in choices]
+    form = RegionsForm()
+    form.regions.choices = region_choices(choices)
+    if request.method != "POST":
+        form.regions.data = [region.code for region in serves]
+    elif form.validate_on_submit():
+        try:
+            with unit_of_work():
+                added = self_service.set_regions(g.org_id, form.regions.data, now=utcnow())
+        except ValidationFailed:
+            form.regions.errors = [_("Kies regio's uit de lijst.")]
+        else:
+            if added:
+                flash(_("Het regioteam van elke nieuwe regio bekijkt uw aanmelding."), "success")
+            else:
+                flash(_("Uw regio's zijn bijgewerkt."), "success")
+            return redirect(url_for("self_service.index"))
+    return render_template("self_service/regions.html", form=form, organisation=organisation)
 
 
 @bp.get("/gegevens.json")

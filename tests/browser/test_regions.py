@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pyotp
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
@@ -12,20 +11,17 @@ from playwright.sync_api import expect
 from onderwijsplatform.extensions import db
 from onderwijsplatform.identity import staff_accounts
 from onderwijsplatform.models import Region, utcnow
-from onderwijsplatform.services import regions
-from tests.browser.conftest import demo_app, guarded_context, serving
+from tests.browser.conftest import demo_app, enrol, guarded_context, serving
 
 pytestmark = pytest.mark.browser
-PASSWORD = "een lange zin als wachtwoord"
 
 
 @pytest.fixture(scope="module")
 def regions_server(tmp_path_factory):
-    """The demo region, a second region, and enrolment links for its admin and a viewer."""
+    """The demo regions, and enrolment links for Assen's admin and a national viewer."""
     app = demo_app(tmp_path_factory.mktemp("regions-browser"))
     with app.app_context():
-        home = db.session.scalar(sa.select(Region))
-        regions.create("twente", "STO Twente")
+        home = db.session.scalar(sa.select(Region).where(Region.code == "assen"))
         links = {}
         for email, flag in (("beheer@sto.example", "region_admin"), ("dus@sto.example", "viewer")):
             invitation = staff_accounts.create_staff(
@@ -43,21 +39,11 @@ def regions_server(tmp_path_factory):
         yield base, links
 
 
-def _enrol(page, link: str) -> None:
-    page.goto(link)
-    secret = page.locator("#totp-secret").inner_text()
-    page.get_by_label("Wachtwoord", exact=True).fill(PASSWORD)
-    page.get_by_label("Wachtwoord nogmaals").fill(PASSWORD)
-    page.get_by_label("Code uit de app").fill(pyotp.TOTP(secret).now())
-    page.get_by_role("button", name="Account instellen").click()
-    page.get_by_role("link", name=re.compile("Ik heb ze bewaard")).click()
-
-
 def test_region_admin_keeps_settings_and_holidays(browser, regions_server, screenshot, axe):
     base, links = regions_server
     context, page = guarded_context(browser, base)
     try:
-        _enrol(page, links["beheer@sto.example"])
+        enrol(page, links["beheer@sto.example"])
         page.get_by_role("link", name="Regio", exact=True).click()
         found = {"settings": axe(page)}
         page.get_by_label("Uurtarief voor cofinanciering (euro)").fill("€ 62")
@@ -99,9 +85,9 @@ def test_national_viewer_lands_on_the_totals(browser, regions_server, screenshot
     base, links = regions_server
     context, page = guarded_context(browser, base)
     try:
-        _enrol(page, links["dus@sto.example"])
+        enrol(page, links["dus@sto.example"])
         expect(page.get_by_role("heading", level=1)).to_contain_text("Landelijk overzicht")
-        assert "STO Twente" in page.content()
+        assert "STO-regio Twente" in page.content()
         assert "@" not in page.locator("main").inner_text()  # no address of anyone
         found = axe(page)
         screenshot(page, "regions-3-national")

@@ -28,7 +28,7 @@ from onderwijsplatform.models import (
     SchoolRequest,
     utcnow,
 )
-from onderwijsplatform.services import demo, followup
+from onderwijsplatform.services import demo, followup, pool
 from tests.browser.conftest import demo_app, guarded_context, serving
 
 pytestmark = pytest.mark.browser
@@ -39,7 +39,7 @@ def staff_server(tmp_path_factory):
     """The demo region plus a pending intake, a requested introduction and an enrol link."""
     app = demo_app(tmp_path_factory.mktemp("staff-browser"))
     with app.app_context():
-        region = db.session.scalar(sa.select(Region))
+        region = db.session.scalar(sa.select(Region).where(Region.code == "assen"))
         org = Organisation(
             region_id=region.id,
             type=OrganisationType.COMPANY,
@@ -50,25 +50,26 @@ def staff_server(tmp_path_factory):
             lat=52.99,
             lon=6.56,
         )
+        pool.join(org, region.id, now=utcnow())
         db.session.add(org)
         db.session.flush()
         db.session.add(
             Contact(organisation_id=org.id, name="Sanne Zon", email="sanne@zonnewerf.example")
         )
-        db.session.add(
-            Offer(
-                organisation_id=org.id,
-                status=OfferStatus.PENDING_REVIEW,
-                kinds=["gastles"],
-                sectors=["pie"],
-                target_groups=["vmbo_bovenbouw"],
-                postcode="9401",
-                place="Assen",
-                lat=52.99,
-                lon=6.56,
-                description="Gastles zonnepanelen",
-            )
+        pending = Offer(
+            organisation_id=org.id,
+            status=OfferStatus.PENDING_REVIEW,
+            kinds=["gastles"],
+            sectors=["pie"],
+            target_groups=["vmbo_bovenbouw"],
+            postcode="9401",
+            place="Assen",
+            lat=52.99,
+            lon=6.56,
+            description="Gastles zonnepanelen",
         )
+        pool.offer_in(pending, region.id, now=utcnow())
+        db.session.add(pending)
         request = db.session.scalar(sa.select(SchoolRequest).order_by(SchoolRequest.id))
         offer = db.session.scalar(
             sa.select(Offer).where(Offer.status == OfferStatus.ACTIVE).order_by(Offer.id)

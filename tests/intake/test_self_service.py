@@ -247,3 +247,47 @@ def test_session_expires_after_an_hour(client):
         scope["until"] = (utcnow() - timedelta(seconds=1)).timestamp()
         session["self_service"] = scope
     assert client.get("/mijn-aanbod").status_code == 302
+
+
+def test_a_company_adds_and_leaves_regions_by_itself(client):
+    from onderwijsplatform.models import Approval, OfferRegion
+    from tests.factories import make_region
+
+    organisation, contact, offer = _company()
+    twente = make_region(code="twente-zelf", name="STO Twente")
+    closed = make_region(code="dicht", name="STO Dicht", intake_open=False)
+    home = organisation.region
+    _open(client, contact)
+    page = client.get("/mijn-aanbod/regios").get_data(as_text=True)
+    assert "STO Twente" in page
+    assert "STO Dicht" not in page  # closed to new companies
+    response = client.post(
+        "/mijn-aanbod/regios",
+        data={"csrf_token": _csrf(client), "regions": [home.code, twente.code]},
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert {(m.region_id, m.status) for m in organisation.memberships} == {
+        (home.id, Approval.APPROVED),
+        (twente.id, Approval.PENDING),
+    }
+    row = db.session.get(OfferRegion, (offer.id, twente.id))
+    assert row.status is Approval.PENDING
+    index = client.get("/mijn-aanbod").get_data(as_text=True)
+    assert "STO Twente" in index
+    assert "wacht op het regioteam" in index
+    # Nothing chosen, or a closed region forged in: refused next to the field, nothing changed.
+    for regions in ([], [closed.code], ["bestaat-niet"]):
+        response = client.post(
+            "/mijn-aanbod/regios", data={"csrf_token": _csrf(client), "regions": regions}
+        )
+        assert response.status_code == 200
+        assert 'id="regions-error"' in response.get_data(as_text=True)
+    # Leaving the home region: the other one becomes home, the offer leaves it too.
+    response = client.post(
+        "/mijn-aanbod/regios", data={"csrf_token": _csrf(client), "regions": [twente.code]}
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert organisation.region_id == twente.id
+    assert [r.region_id for r in offer.availability] == [twente.id]
