@@ -60,3 +60,10 @@ class TeamInviteForm(FlaskForm):
         _l("E-mailadres"), 320, required=True, validators=[OneEmail(example="naam@regio.nl")]
     )
     role = CodeField(_l("Rol"), codes="team_role")
+
+
+class NewRegionForm(FlaskForm):
+    """A platform admin adds a region: its code (in web addresses) and name."""
+
+    code = line_field(_l("Code in het webadres"), 40, required=True)
+    name = line_field(_l("Naam van de regio"), 200, required=True)

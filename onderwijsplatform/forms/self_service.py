@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms.validators import DataRequired
+from wtforms.validators import DataRequired, ValidationError
 
 from onderwijsplatform.forms.fields import CHOOSE_FROM_LIST, CheckboxesField, CodeField
 from onderwijsplatform.forms.intake import EXAMPLE_ADDRESS, ContributionFields, _line
@@ -13,6 +13,13 @@ from onderwijsplatform.forms.text import OneEmail, Phone
 
 class OfferForm(ContributionFields, FlaskForm):
     """One offer, edited or added by the company itself."""
+
+    # The view offers the regions the company serves; asked only when there are several.
+    regions = CheckboxesField(_l("In welke van uw regio's is dit aanbod beschikbaar?"))
+
+    def validate_regions(self, field) -> None:
+        if len(field.choices or ()) > 1 and not field.data:
+            raise ValidationError(_l("Kies minstens één regio."))
 
 
 class ContactForm(FlaskForm):

@@ -69,6 +69,13 @@ def create(
     return region
 
 
+def add(actor: User, code: str, name: str, now: datetime) -> Region:
+    """A platform admin adds a region (audited). Raises ValidationFailed("code"/"name")."""
+    region = create(code, name)
+    audit.record(actor, "region.create", region, {"code": region.code}, now, region_id=region.id)
+    return region
+
+
 def _counts(query: sa.Select[int, int]) -> dict[int, int]:
     return dict(db.session.execute(query).all())
 

@@ -164,15 +164,27 @@ def offer_of(organisation_id: int, offer_id: int) -> Offer:
     return scope.load(Offer, offer_id, Offer.organisation_id == organisation_id)
 
 
-def update_offer(organisation_id: int, offer_id: int, data: ContributionData) -> Offer:
-    """Change an offer's contents; an ACTIVE offer stays active and is re-matched.
+def update_offer(
+    organisation_id: int,
+    offer_id: int,
+    data: ContributionData,
+    *,
+    now: datetime,
+    region_codes: list[str] | None = None,
+) -> Offer:
+    """Change an offer's contents (and, given ``region_codes``, the regions it is in).
 
-    Raises NotFound, or InvalidTransition for a withdrawn or rejected offer.
+    An ACTIVE offer stays active and is re-matched; a region it is newly in approves it
+    first. Raises NotFound, InvalidTransition for a withdrawn or rejected offer, or
+    ValidationFailed("regions") for a region the company does not serve.
     """
     offer = offer_of(organisation_id, offer_id)
     if offer.status not in EDITABLE:
         raise InvalidTransition(offer.status.value)
     apply_contribution(offer, data)
+    if region_codes:
+        chosen = pool.regions_by_codes(region_codes)
+        pool.set_offer_regions(offer, [region.id for region in chosen], now=now)
     db.session.flush()
     if offer.status == OfferStatus.ACTIVE:
         suggestions.on_offer_changed()

@@ -92,11 +92,19 @@ def edit_offer(offer_id: int):
     if offer.status not in self_service.EDITABLE:
         abort(404)
     form = OfferForm(obj=None if request.method == "POST" else _form_values(offer))
+    form.regions.choices = region_choices(m.region for m in offer.organisation.memberships)
     if form.validate_on_submit():
-        with unit_of_work():
-            self_service.update_offer(g.org_id, offer.id, form.contribution_data())
-        flash(_("Uw aanbod is bijgewerkt."), "success")
-        return redirect(url_for("self_service.index"))
+        codes = form.regions.data if len(form.regions.choices) > 1 else None
+        try:
+            with unit_of_work():
+                self_service.update_offer(
+                    g.org_id, offer.id, form.contribution_data(), now=utcnow(), region_codes=codes
+                )
+        except ValidationFailed:
+            form.regions.errors = [_("Kies regio's uit de lijst.")]
+        else:
+            flash(_("Uw aanbod is bijgewerkt."), "success")
+            return redirect(url_for("self_service.index"))
     return render_template("self_service/offer.html", form=form, offer=offer)
 
 
@@ -257,6 +265,7 @@ def _form_values(offer):
     for name in ("kinds", "sectors", "target_groups", "description"):
         setattr(values, name, getattr(offer, name))
     values.where = offer.where or ["bij_bedrijf"]
+    values.regions = [row.region.code for row in offer.availability]
     values.themes = ", ".join(offer.themes or [])
     for name in ("travel_km", "capacity", "yearly_limit"):
         number = getattr(offer, name)

@@ -291,3 +291,36 @@ def test_a_company_adds_and_leaves_regions_by_itself(client):
     db.session.expire_all()
     assert organisation.region_id == twente.id
     assert [r.region_id for r in offer.availability] == [twente.id]
+
+
+def test_an_offer_says_in_which_of_the_company_s_regions_it_is(client):
+    from onderwijsplatform.models import Approval, OrganisationRegion
+    from tests.factories import make_region
+
+    organisation, contact, offer = _company()
+    other = make_region(code="drenthe-zuid", name="STO Zuid")
+    organisation.memberships.append(
+        OrganisationRegion(region_id=other.id, status=Approval.APPROVED)
+    )
+    db.session.flush()
+    home = organisation.region
+    _open(client, contact)
+    page = client.get(f"/mijn-aanbod/aanbod/{offer.id}").get_data(as_text=True)
+    assert "In welke van uw regio's" in page
+    assert "STO Zuid" in page
+    path = f"/mijn-aanbod/aanbod/{offer.id}"
+    body = {**OFFER_BODY, "csrf_token": _csrf(client, path)}
+    response = client.post(path, data={**body, "regions": [home.code, other.code]})
+    assert response.status_code == 302
+    db.session.expire_all()
+    rows = {(r.region_id, r.status) for r in offer.availability}
+    assert rows == {(home.id, Approval.APPROVED), (other.id, Approval.PENDING)}
+    response = client.post(path, data={**body, "regions": []})
+    assert response.status_code == 200
+    assert "Kies minstens één regio." in response.get_data(as_text=True)
+    response = client.post(path, data={**body, "regions": ["niet-van-mij"]})
+    assert response.status_code == 200
+    response = client.post(path, data={**body, "regions": [other.code]})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert [r.region_id for r in offer.availability] == [other.id]

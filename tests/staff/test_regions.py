@@ -127,3 +127,37 @@ def test_holidays_are_added_checked_and_removed(client, db, world):
     remove = f"/staff/regio/vakanties/{holiday.id}/verwijderen"
     assert client.post(remove, data={"csrf_token": token}).status_code == 302
     assert db.session.scalars(sa.select(RegionHoliday)).all() == []
+
+
+def test_the_platform_admin_adds_a_region_and_lists_them_all(client, db, world):
+    admin = make_user(Role.ADMIN, region_id=world.region.id)
+    sign_in(client, admin)
+    page = client.get("/staff/regios").get_data(as_text=True)
+    assert world.region.name in page
+    token = csrf_token_from(page)
+    response = client.post(
+        "/staff/regios", data={"csrf_token": token, "code": "twente", "name": "STO Twente"}
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/staff/regio?regio=twente")
+    assert db.session.scalar(sa.select(Region.name).where(Region.code == "twente")) == "STO Twente"
+    logged = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "region.create"))
+    assert logged.details == {"code": "twente"}
+    for body, field in (
+        ({"code": "twente", "name": "Nog een"}, "code"),  # taken
+        ({"code": "Twente Oost!", "name": "X"}, "code"),
+        ({"code": "oost", "name": ""}, "name"),
+    ):
+        response = client.post("/staff/regios", data={"csrf_token": token, **body})
+        assert response.status_code == 422
+        page = response.get_data(as_text=True)
+        assert f'id="{field}-error"' in page
+        assert f'value="{body["code"]}"' in page  # what was typed stays
+    assert db.session.scalar(sa.select(sa.func.count(Region.id))) == 2
+
+
+@pytest.mark.parametrize("role", [Role.STAFF, Role.REGION_ADMIN, Role.NATIONAL_VIEWER])
+def test_only_the_platform_admin_adds_regions(client, db, world, role):
+    sign_in(client, make_user(role, region_id=world.region.id))
+    assert client.get("/staff/regios").status_code == 404
+    assert client.post("/staff/regios", data={"code": "x", "name": "X"}).status_code in (400, 404)

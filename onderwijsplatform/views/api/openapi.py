@@ -66,6 +66,11 @@ OFFER = {
             },
         },
         "description": {"type": "string"},
+        "regions": {
+            "type": "array",
+            "description": "Codes of the regions the offer is approved in",
+            "items": {"type": "string", "pattern": "^[a-z0-9-]{1,40}$"},
+        },
     },
 }
 

@@ -13,6 +13,7 @@ from onderwijsplatform.views.staff import (
     mail,
     moderation,
     region,
+    regions_admin,
     team,
 )
 from onderwijsplatform.views.staff.blueprint import bp
@@ -28,5 +29,6 @@ __all__ = [
     "mail",
     "moderation",
     "region",
+    "regions_admin",
     "team",
 ]
