@@ -104,10 +104,13 @@ def _add(organisation: Organisation, other_id: int, reason: str, detail: str, sc
 
 
 def flag(organisation: Organisation, *, email: str, now: datetime) -> list[DuplicateFlag]:
-    """Store a DuplicateFlag for every likely duplicate of ``organisation`` in its region."""
+    """Store a DuplicateFlag for every likely duplicate of ``organisation`` in any region.
+
+    One company is one record in the pool: a company that signs up again in a second
+    region is flagged against its record in the first, and staff merge the two.
+    """
     others = db.session.execute(
         sa.select(Organisation.id, Organisation.name, Organisation.kvk_number).where(
-            Organisation.region_id == organisation.region_id,
             Organisation.id != organisation.id,
             Organisation.type != OrganisationType.SCHOOL,
             Organisation.status != OrganisationStatus.MERGED,

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from onderwijsplatform.models import DuplicateFlag, utcnow
 from onderwijsplatform.services import duplicates
-from tests.factories import make_company, make_contact, make_region
+from tests.factories import make_company, make_contact, make_region, make_school
 
 SAME = [
     ("Bosch Rexroth B.V.", "Bosch Rexroth BV"),
@@ -58,7 +58,15 @@ def test_flags_kvk_domain_and_name(db):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(DuplicateFlag)) == 3
 
 
-def test_other_regions_and_schools_are_not_flagged(db):
-    make_company(make_region(), name="Hofstede B.V.")
-    new = make_company(make_region(), name="Hofstede B.V.")
+def test_a_company_known_in_another_region_is_flagged(db):
+    known = make_company(make_region(), name="Hofstede B.V.", kvk_number="40123587")
+    new = make_company(make_region(), name="Hofstede B.V.", kvk_number="40123587")
+    flags = duplicates.flag(new, email="a@hofstede.nl", now=utcnow())
+    assert {(f.other_id, f.reason) for f in flags} == {(known.id, "kvk"), (known.id, "name")}
+
+
+def test_schools_are_not_flagged(db):
+    region = make_region()
+    make_school(region, name="Hofstede B.V.")
+    new = make_company(region, name="Hofstede B.V.")
     assert duplicates.flag(new, email="a@hofstede.nl", now=utcnow()) == []
