@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from matching.weights import Weights
 
 #: Stored with every suggestion so that scores from different versions are not mixed.
-ALGORITHM_VERSION = "2026.11-2"
+ALGORITHM_VERSION = "2026.11-3"
 
 __all__ = [
     "ALGORITHM_VERSION",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from matching import features, reasons, rules
+from matching.terms import TradeVocabulary
 from matching.types import Offer, Request
 from matching.weights import Weights
 
@@ -25,6 +26,7 @@ def explain(
     mode: int,
     theme: features.ThemeResult,
     mismatch: bool,
+    vocabulary: TradeVocabulary | None = None,
 ) -> reasons.Explanation:
     """The facts of one match that its reasons are written from.
 
@@ -32,7 +34,7 @@ def explain(
     ``values`` are its score parts and ``mode`` the ``WHERE_BITS`` value of the
     way the activity takes place.
     """
-    themes = theme_labels(weights, offer, c, theme)
+    pairs = theme_labels(weights, offer, c, theme, vocabulary)
     timing = None
     if request.period is not None:
         if not offer.available:
@@ -56,7 +58,8 @@ def explain(
         sector_state=state,
         mode=_MODE_NAMES.get(mode, "bij_bedrijf"),
         distance_km=distance_km,
-        themes=themes,
+        themes=tuple(nl for nl, _ in pairs),
+        themes_en=tuple(en for _, en in pairs),
         text_fits=values["text"] >= weights.text_reason_min,
         timing=timing,
         capacity=capacity,
@@ -66,11 +69,23 @@ def explain(
 
 
 def theme_labels(
-    weights: Weights, offer: Offer, c: int, theme: features.ThemeResult
-) -> tuple[str, ...]:
-    """Themes that raised this offer's theme part, as people wrote them."""
-    labels: list[str] = []
+    weights: Weights,
+    offer: Offer,
+    c: int,
+    theme: features.ThemeResult,
+    vocabulary: TradeVocabulary | None = None,
+) -> tuple[tuple[str, str], ...]:
+    """Themes that raised this offer's theme part, as (Dutch, English) labels.
+
+    A theme as people wrote it has the same label in both; a fit through a trade
+    concept is named by the concept, in each language ("koudetechniek",
+    "refrigeration").
+    """
+    labels: list[tuple[str, str]] = []
     offer_norms = [(t, features.normalise_theme(t)) for t in offer.themes]  # cached
+    offer_concepts: frozenset[str] = frozenset()
+    if vocabulary is not None and theme.concept_fit is not None:
+        offer_concepts = vocabulary.find_all([offer.description, *offer.themes])
     for j, label in enumerate(theme.request_themes):
         fit = theme.per_theme[j, c] if theme.per_theme.size else 0.0
         if fit <= 0:
@@ -81,17 +96,38 @@ def theme_labels(
             s = features.theme_similarity(norm, onorm)
             if s > best:
                 best, best_label = s, written
-        # The offer's own theme when that is what fitted, else the request's theme
-        # found in the offer's description.
-        labels.append(best_label if best >= weights.theme_cutoff and best >= fit else label)
+        if best >= weights.theme_cutoff and best >= fit:
+            # The offer's own theme is what fitted.
+            labels.append((best_label, best_label))
+            continue
+        concept = None
+        # Through a concept only when the theme as written is not in the description.
+        by_concept = (
+            theme.concept_fit is not None
+            and theme.concept_fit[j, c] >= fit
+            and features.theme_in_text(norm, offer.description) < weights.theme_cutoff
+        )
+        if vocabulary is not None and by_concept:
+            shared = sorted(theme.theme_concepts[j] & offer_concepts)
+            concept = shared[0] if shared else None
+        if concept is not None and vocabulary is not None:
+            labels.append((vocabulary.label(concept, "nl"), vocabulary.label(concept, "en")))
+        else:
+            # The request's theme found in the offer's description.
+            labels.append((label, label))
+    by_concept = theme.offer_theme_concepts or {}
     for written, onorm in offer_norms:
         if theme.offer_theme_fit.get(onorm, 0.0) > 0:
-            labels.append(written)
-    out: list[str] = []
+            concept = by_concept.get(onorm)
+            if concept is not None and vocabulary is not None:
+                labels.append((vocabulary.label(concept, "nl"), vocabulary.label(concept, "en")))
+            else:
+                labels.append((written, written))
+    out: list[tuple[str, str]] = []
     seen: set[str] = set()
-    for label in labels:
-        clean = reasons.clean_label(label)
-        if clean and clean.casefold() not in seen:
-            seen.add(clean.casefold())
-            out.append(clean)
+    for nl, en in labels:
+        clean_nl, clean_en = reasons.clean_label(nl), reasons.clean_label(en)
+        if clean_nl and clean_en and clean_nl.casefold() not in seen:
+            seen.add(clean_nl.casefold())
+            out.append((clean_nl, clean_en))
     return tuple(out)

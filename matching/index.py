@@ -12,6 +12,7 @@ import scipy.sparse as sp
 from matching import features, reasons, rules
 from matching.explain import explain
 from matching.geo import haversine_km, haversine_km_many
+from matching.terms import TradeVocabulary, default_vocabulary
 from matching.text import TextSimilarity
 from matching.types import Match, Offer, Request
 from matching.vocabulary import KIND_CODES, SECTOR_CODES, TARGET_GROUP_CODES, WHERE_CODES
@@ -98,6 +99,10 @@ class MatchIndex:
     region_names : mapping of str to str, optional
         Region code to display name, for the reason of an out-of-region offer;
         a code not in it is shown title-cased ("noord-drenthe" → "Noord-Drenthe").
+    vocabulary : TradeVocabulary, optional
+        Trade concepts that make themes and descriptions meet across languages and
+        jargon; default the shipped list (``default_vocabulary()``). The web app
+        passes it extended with the terms staff added.
 
     Raises
     ------
@@ -118,8 +123,10 @@ class MatchIndex:
         *,
         text: TextSimilarity | None = None,
         region_names: Mapping[str, str] | None = None,
+        vocabulary: TradeVocabulary | None = None,
     ) -> None:
         self.weights = weights if weights is not None else Weights()
+        self.vocabulary = vocabulary if vocabulary is not None else default_vocabulary()
         self.region_names: Mapping[str, str] = dict(region_names or {})
         self.offers: tuple[Offer, ...] = tuple(offers)
         n = len(self.offers)
@@ -181,13 +188,15 @@ class MatchIndex:
         self.regions = features.RegionIndex(self.offers)
 
         self.text_model = text if text is not None else TextSimilarity()
-        texts = [offer_text(o) for o in self.offers]
+        texts = [self.vocabulary.tagged(offer_text(o)) for o in self.offers]
         self._matrix: sp.csr_matrix = self.text_model.fit_transform(texts)
         self.themes = features.ThemeMatcher(
             [o.themes for o in self.offers],
             self.text_model.words_,
             self.text_model.doc_words_,
             self.weights,
+            find_concepts=self.vocabulary.find,
+            offer_texts=[o.description for o in self.offers],
         )
 
     def __len__(self) -> int:
@@ -227,7 +236,8 @@ class MatchIndex:
         queries = [self._encode(r) for r in requests]
         matrix = None
         if self._n and self.text_model.n_features_ and requests:
-            matrix = self.text_model.transform([request_text(r) for r in requests])
+            texts = [self.vocabulary.tagged(request_text(r)) for r in requests]
+            matrix = self.text_model.transform(texts)
             vector = np.zeros(matrix.shape[1], dtype=np.float32)
         results = []
         for i, q in enumerate(queries):
@@ -356,7 +366,16 @@ class MatchIndex:
             values = {name: float(parts[name][c]) for name in PART_NAMES if name != "text"}
             values["text"] = float(text_part[k])
             explanation = explain(
-                w, offer, r, c, values, float(dist[c]), int(mode[c]), theme, bool(mismatch[c])
+                w,
+                offer,
+                r,
+                c,
+                values,
+                float(dist[c]),
+                int(mode[c]),
+                theme,
+                bool(mismatch[c]),
+                self.vocabulary,
             )
             if other_audience[c]:
                 explanation = dataclasses.replace(explanation, audience="other")

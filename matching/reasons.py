@@ -81,7 +81,9 @@ class Explanation:
     ``audience`` is ``"match"`` (the request's ``target_group`` is listed or named),
     ``"other"`` (the text names other audiences) or None; ``outside_region`` is
     None unless the offer is out of the request's region, then the display names
-    of the offer's regions (possibly none that may be shown).
+    of the offer's regions (possibly none that may be shown). ``themes_en`` are
+    the same themes for English reasons (a trade concept is named per language);
+    when None, ``themes`` serve both.
     """
 
     kinds: tuple[str, ...]
@@ -97,6 +99,7 @@ class Explanation:
     target_group: str = ""
     audience: str | None = None
     outside_region: tuple[str, ...] | None = None
+    themes_en: tuple[str, ...] | None = None
 
 
 def _say(key: str, lang: str, *args: object) -> str:
@@ -141,7 +144,8 @@ def reasons(explanation: Explanation, lang: str = "nl") -> tuple[str, ...]:
             out.append(_say("region_out", lang, ", ".join(e.outside_region)))
         else:
             out.append(_say("region_out_unnamed", lang))
-    out += [_say("theme", lang, t) for t in e.themes[:_MAX_THEMES]]
+    themes = e.themes_en if lang == "en" and e.themes_en is not None else e.themes
+    out += [_say("theme", lang, t) for t in themes[:_MAX_THEMES]]
     if e.audience == "match":
         audience = vocabulary.short("target_groups", e.target_group, lang)
         out.append(_say("audience_match", lang, audience))

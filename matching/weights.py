@@ -107,6 +107,15 @@ class Weights:
     theme_all_weight: float = 0.5
     """Blend of mean (covers all requested themes) and max (covers one) theme fit."""
 
+    concept_theme_score: float = 0.85
+    """Theme fit when the offer's themes name the request theme's trade concept in any
+    language ("koudetechniek" ~ "refrigeration"); as much as a compound part, below the
+    same theme as written (a concept is broader than one theme)."""
+
+    concept_conflict_factor: float = 0.5
+    """Multiplier on a fuzzy theme fit when the request theme names a trade concept and
+    the offer names only other ones: the fit rests on a shared generic word."""
+
     text_half: float = 0.12
     """Cosine at which the text part reaches 0.5 (saturating: ``c / (c + text_half)``)."""
 
@@ -151,6 +160,8 @@ class Weights:
             "audience_mismatch_factor",
             "region_mismatch_factor",
             "far_factor_min",
+            "concept_theme_score",
+            "concept_conflict_factor",
         ):
             if not 0 <= getattr(self, name) <= 1:
                 raise ValueError(f"Weights.{name} must lie in [0, 1]")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,7 +22,10 @@ class ThemeResult:
     ``score`` holds the theme part per candidate; ``per_theme`` the best fit of
     each request theme per candidate (rows follow ``request_themes``);
     ``offer_theme_fit`` maps an offer theme (normalised) to how well it appears in
-    the request's description.
+    the request's description. ``concept_fit`` is the part of ``per_theme`` that
+    came from trade concepts; ``theme_concepts`` the concepts of each request theme;
+    ``offer_theme_concepts`` maps an offer theme found in the description only
+    through a concept to that concept.
     """
 
     score: np.ndarray
@@ -30,6 +33,9 @@ class ThemeResult:
     per_theme: np.ndarray
     offer_theme_fit: dict[str, float]
     informative: bool
+    concept_fit: np.ndarray | None = None
+    theme_concepts: tuple[frozenset[str], ...] = ()
+    offer_theme_concepts: dict[str, str] | None = None
 
 
 class ThemeMatcher:
@@ -52,7 +58,15 @@ class ThemeMatcher:
         Offers × ``words``, non-zero where the offer's text (description and
         themes) has the word; ``TextSimilarity.doc_words_`` fits.
     weights : Weights
-        ``theme_cutoff``, ``theme_in_description`` and ``theme_all_weight`` are used.
+        ``theme_cutoff``, ``theme_in_description``, ``theme_all_weight``,
+        ``concept_theme_score`` and ``concept_conflict_factor`` are used.
+    find_concepts : callable, optional
+        Text to the trade concepts it names (``TradeVocabulary.find``). With it,
+        a request theme meets every offer that names the same concept in any
+        language, and a fuzzy fit between themes that name only different
+        concepts is weakened.
+    offer_texts : sequence of str, optional
+        Each offer's description, where concepts count like a theme in the text.
     """
 
     def __init__(
@@ -61,10 +75,14 @@ class ThemeMatcher:
         words: Iterable[str],
         doc_words: sp.spmatrix,
         weights: Weights,
+        *,
+        find_concepts: Callable[[str], frozenset[str]] | None = None,
+        offer_texts: Sequence[str] | None = None,
     ) -> None:
         self.weights = weights
         n = len(offer_themes)
         self.n_offers = n
+        self.find_concepts = find_concepts
         vocab: dict[str, int] = {}
         rows, cols = [], []
         for i, themes in enumerate(offer_themes):
@@ -110,6 +128,66 @@ class ThemeMatcher:
         self.offer_word = (sp.csr_matrix(doc_words, dtype=np.float32) @ fold).tocsc()
         self._word_index = _WordIndex(stem_names)
         self._cache: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        if find_concepts is not None:
+            self._build_concepts(offer_themes, offer_texts or [""] * n, find_concepts)
+
+    def _build_concepts(
+        self,
+        offer_themes: Sequence[Sequence[str]],
+        offer_texts: Sequence[str],
+        find: Callable[[str], frozenset[str]],
+    ) -> None:
+        """Offers × concepts named in their themes, and in their themes or description."""
+        pos: dict[str, int] = {}
+        theme_rows: list[int] = []
+        theme_cols: list[int] = []
+        text_rows: list[int] = []
+        text_cols: list[int] = []
+        vocab_concepts: dict[str, set[str]] = {}
+        for i, (themes, text) in enumerate(zip(offer_themes, offer_texts, strict=True)):
+            in_themes: set[str] = set()
+            for theme in themes:
+                found = find(theme)
+                in_themes |= found
+                norm = normalise_theme(theme)
+                if norm and found:
+                    vocab_concepts.setdefault(norm, set()).update(found)
+            for concept in sorted(in_themes):
+                theme_rows.append(i)
+                theme_cols.append(pos.setdefault(concept, len(pos)))
+            for concept in sorted(in_themes | find(text)):
+                text_rows.append(i)
+                text_cols.append(pos.setdefault(concept, len(pos)))
+        n = self.n_offers
+        self._concept_pos = pos
+        self.offer_concept_theme = _incidence(theme_rows, np.asarray(theme_cols), n, len(pos))
+        self.offer_concept_text = _incidence(text_rows, np.asarray(text_cols), n, len(pos))
+        self._names_any = np.diff(self.offer_concept_theme.tocsr().indptr) > 0
+        # Per concept, the vocabulary themes (positions, ascending) that name it.
+        self._concept_themes: dict[str, list[int]] = {}
+        for p, name in enumerate(self.theme_vocab):
+            for concept in sorted(vocab_concepts.get(name, ())):
+                self._concept_themes.setdefault(concept, []).append(p)
+
+    def _offers_naming(self, concepts: Iterable[str], matrix: sp.csc_matrix) -> np.ndarray:
+        """Per offer, whether ``matrix`` holds any of ``concepts`` for it."""
+        cols = [self._concept_pos[c] for c in sorted(concepts) if c in self._concept_pos]
+        hit = np.zeros(self.n_offers, dtype=bool)
+        for c in cols:
+            hit[matrix.indices[matrix.indptr[c] : matrix.indptr[c + 1]]] = True
+        return hit
+
+    def _concept_theme_fit(self, concepts: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Concept fit of one request theme per offer, and where the offer names only others."""
+        w = self.weights
+        in_themes = self._offers_naming(concepts, self.offer_concept_theme)
+        in_text = self._offers_naming(concepts, self.offer_concept_text)
+        fit = np.where(
+            in_themes, w.concept_theme_score, np.where(in_text, w.theme_in_description, 0.0)
+        )
+        # Offers whose themes name concepts, none of them this theme's: a fuzzy fit
+        # there rests on a shared generic word ("techniek", "installatie").
+        return fit, self._names_any & ~in_text
 
     @classmethod
     def from_texts(
@@ -216,12 +294,23 @@ class ThemeMatcher:
                 labels.append(theme)
         m = len(candidates)
         per_theme = np.zeros((len(norms), m))
+        concept_fit = np.zeros((len(norms), m)) if self.find_concepts is not None else None
+        theme_concepts: list[frozenset[str]] = []
         dense = np.zeros(self.n_offers)
         for j, norm in enumerate(norms):
             pos, vals = self._theme_fit(norm)
             dense[pos] = vals
             per_theme[j] = dense[candidates]
             dense[pos] = 0.0
+            if self.find_concepts is not None and concept_fit is not None:
+                concepts = self.find_concepts(labels[j])
+                theme_concepts.append(concepts)
+                if concepts:
+                    fit, other = self._concept_theme_fit(concepts)
+                    fuzzy = np.where(other[candidates], w.concept_conflict_factor, 1.0)
+                    fuzzy = per_theme[j] * fuzzy
+                    concept_fit[j] = fit[candidates]
+                    per_theme[j] = np.maximum(fuzzy, concept_fit[j])
         if norms:
             request_side = (1.0 - w.theme_all_weight) * per_theme.max(axis=0)
             request_side += w.theme_all_weight * per_theme.mean(axis=0)
@@ -229,9 +318,12 @@ class ThemeMatcher:
             request_side = np.zeros(m)
 
         offer_theme_fit: dict[str, float] = {}
+        offer_theme_concepts: dict[str, str] | None = None
         offer_side = np.zeros(m)
         if request_text.strip() and self.theme_vocab:
             in_text = self._themes_in_text(request_text)
+            if self.find_concepts is not None:
+                in_text, offer_theme_concepts = self._concepts_in_text(request_text, in_text)
             present = np.flatnonzero(in_text)
             if len(present):
                 offer_side = _column_max(
@@ -240,4 +332,31 @@ class ThemeMatcher:
                 offer_theme_fit = {self.theme_vocab[p]: float(in_text[p]) for p in present}
         informative = bool(norms) or bool(request_text.strip())
         score = np.clip(np.maximum(request_side, offer_side), 0.0, 1.0)
-        return ThemeResult(score, tuple(labels), per_theme, offer_theme_fit, informative)
+        return ThemeResult(
+            score,
+            tuple(labels),
+            per_theme,
+            offer_theme_fit,
+            informative,
+            concept_fit,
+            tuple(theme_concepts),
+            offer_theme_concepts,
+        )
+
+    def _concepts_in_text(
+        self, text: str, in_text: np.ndarray
+    ) -> tuple[np.ndarray, dict[str, str]]:
+        """Add credit for vocabulary themes that name a concept the text names."""
+        named = self.find_concepts(text) if self.find_concepts is not None else frozenset()
+        found: dict[str, str] = {}
+        if not named:
+            return in_text, found
+        in_text = in_text.copy()
+        credit = self.weights.theme_in_description
+        for concept in sorted(named):
+            for p in self._concept_themes.get(concept, ()):
+                name = self.theme_vocab[p]
+                if in_text[p] < credit and name not in found:
+                    in_text[p] = credit
+                    found[name] = concept
+        return in_text, found
