@@ -137,7 +137,7 @@ class SlotPlan:
 
 
 def add_slots(
-    actor: User,
+    actor: User | None,
     programme: VisitProgramme,
     days: list[date],
     start: time,
