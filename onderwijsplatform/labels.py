@@ -102,6 +102,32 @@ APP_CODES: dict[str, dict[str, object]] = {
         "goed": _l("Goed"),
         "redelijk": _l("Redelijk"),
     },
+    # Visit booking: a booking's state, a programme's status, how bookings are confirmed.
+    "booking_state": {
+        "provisional": _l("Voorlopig"),
+        "confirmed": _l("Bevestigd"),
+        "declined": _l("Afgewezen"),
+        "cancelled": _l("Geannuleerd"),
+        "took_place": _l("Heeft plaatsgevonden"),
+        "no_show": _l("Niet verschenen"),
+    },
+    "programme_status": {
+        "draft": _l("Concept"),
+        "active": _l("Open voor boekingen"),
+        "paused": _l("Gepauzeerd"),
+        "archived": _l("Gearchiveerd"),
+    },
+    "visit_confirmation": {
+        "by_host": _l("De gastheer bevestigt elke boeking"),
+        "automatic": _l("Boekingen zijn meteen bevestigd"),
+    },
+    "weekday": {
+        "0": _l("maandag"),
+        "1": _l("dinsdag"),
+        "2": _l("woensdag"),
+        "3": _l("donderdag"),
+        "4": _l("vrijdag"),
+    },
     # Each language in its own words, whatever the page's language.
     "language": {"nl": "Nederlands", "en": "English"},
 }

@@ -38,6 +38,9 @@ from onderwijsplatform.models import (
     Role,
     SchoolRequest,
     User,
+    VisitBooking,
+    VisitProgramme,
+    VisitSlot,
 )
 from onderwijsplatform.services.errors import NotFound
 
@@ -80,6 +83,10 @@ def _introductions(region_id: int) -> sa.Select[int]:
     return sa.select(Introduction.id).where(Introduction.request_id.in_(_requests(region_id)))
 
 
+def _programmes(region_id: int) -> sa.Select[int]:
+    return sa.select(VisitProgramme.id).where(VisitProgramme.region_id == region_id)
+
+
 def _mail(region_id: int) -> sa.ColumnElement[bool]:
     # Mail belongs to the region of the person it was sent to (AC-02).
     contacts = sa.select(Contact.email).where(
@@ -106,6 +113,12 @@ _IN_REGION: dict[type, Callable[[int], sa.ColumnElement[bool]]] = {
     Introduction: lambda rid: Introduction.request_id.in_(_requests(rid)),
     Outcome: lambda rid: Outcome.introduction_id.in_(_introductions(rid)),
     OutboxEmail: _mail,
+    # Visits belong to the region of their programme (a school books in its own region).
+    VisitProgramme: lambda rid: VisitProgramme.region_id == rid,
+    VisitSlot: lambda rid: VisitSlot.programme_id.in_(_programmes(rid)),
+    VisitBooking: lambda rid: VisitBooking.slot_id.in_(
+        sa.select(VisitSlot.id).where(VisitSlot.programme_id.in_(_programmes(rid)))
+    ),
 }
 
 

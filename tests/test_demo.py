@@ -16,8 +16,11 @@ from onderwijsplatform.models import (
     Role,
     SchoolRequest,
     User,
+    VisitProgramme,
+    VisitSlot,
+    utcnow,
 )
-from onderwijsplatform.services import demo
+from onderwijsplatform.services import demo, visit_calendar, visit_programmes
 
 
 def _count(db, model, *where) -> int:
@@ -101,3 +104,16 @@ def test_seed_command_prints_logins_and_respects_if_empty(runner):
     assert "/staff/aanmelden/" in result.output
     again = runner.invoke(args=["seed-demo", "--if-empty"])
     assert "not empty" in again.output
+
+
+def test_demo_visit_programmes_have_slots_outside_weekends(db):
+    demo.seed()
+    programmes = db.session.scalars(sa.select(VisitProgramme)).all()
+    assert len(programmes) == 3
+    assert {p.region.code for p in programmes} == {"assen"}
+    slots = db.session.scalars(sa.select(VisitSlot)).all()
+    assert slots
+    assert all(visit_calendar.local_day(s.starts_at).weekday() < 5 for s in slots)
+    region_id = programmes[0].region_id
+    assert len(visit_programmes.open_in(region_id, utcnow())) == 3
+    assert demo.seed().created.get("visit programmes") is None  # idempotent

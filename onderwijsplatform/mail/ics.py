@@ -1,4 +1,4 @@
-"""Calendar invitations (iCalendar, METHOD:REQUEST) for agreed activity dates."""
+"""Calendar invitations (iCalendar, METHOD:REQUEST or CANCEL) for agreed activity dates."""
 
 from __future__ import annotations
 
@@ -25,12 +25,14 @@ def activity_invitation(
     attendees: Iterable[str] = (),
     sequence: int = 0,
     now: datetime | None = None,
+    cancel: bool = False,
 ) -> str:
     """An invitation for one activity, as the text of an ``invite.ics`` attachment.
 
     A ``date`` makes an all-day event (``end`` is the last day, inclusive); an aware
     ``datetime`` makes a timed one, stored in UTC (``end`` defaults to one hour later).
-    Bump ``sequence`` when sending a changed date for the same ``uid``. Raises ValueError
+    Bump ``sequence`` when sending a changed date for the same ``uid``; ``cancel`` sends
+    METHOD:CANCEL, which removes that event from the calendar. Raises ValueError
     for a naive datetime or a bad email address.
     """
     organiser = validate_address(organiser_email)
@@ -38,7 +40,7 @@ def activity_invitation(
     event.add("uid", uid)
     event.add("dtstamp", (now or utcnow()).astimezone(UTC))
     event.add("sequence", sequence)
-    event.add("status", "CONFIRMED")
+    event.add("status", "CANCELLED" if cancel else "CONFIRMED")
     event.add("summary", summary)
     if description:
         event.add("description", description)
@@ -66,7 +68,7 @@ def activity_invitation(
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
-    calendar.add("method", "REQUEST")
+    calendar.add("method", "CANCEL" if cancel else "REQUEST")
     calendar.add("calscale", "GREGORIAN")
     calendar.add_component(event)
     return calendar.to_ical().decode("utf-8")

@@ -24,12 +24,26 @@ from onderwijsplatform.models.regions import HolidayZone, Region, RegionHoliday
 from onderwijsplatform.models.school_requests import RequestStatus, SchoolRequest
 from onderwijsplatform.models.tokens import Token, TokenPurpose
 from onderwijsplatform.models.users import Role, User
+from onderwijsplatform.models.visits import (
+    BOOKING_TRANSITIONS,
+    HOLDING_STATES,
+    BookingState,
+    Confirmation,
+    ProgrammeStatus,
+    VisitBooking,
+    VisitProgramme,
+    VisitSlot,
+)
 
 __all__ = [
     "ALLOWED_TRANSITIONS",
+    "BOOKING_TRANSITIONS",
+    "HOLDING_STATES",
     "Approval",
     "AuditEvent",
     "Base",
+    "BookingState",
+    "Confirmation",
     "Contact",
     "DuplicateFlag",
     "HolidayZone",
@@ -46,6 +60,7 @@ __all__ = [
     "OutboxEmail",
     "OutboxStatus",
     "Outcome",
+    "ProgrammeStatus",
     "Region",
     "RegionHoliday",
     "RequestStatus",
@@ -56,5 +71,8 @@ __all__ = [
     "Token",
     "TokenPurpose",
     "User",
+    "VisitBooking",
+    "VisitProgramme",
+    "VisitSlot",
     "utcnow",
 ]

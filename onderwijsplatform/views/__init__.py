@@ -17,6 +17,7 @@ def register_blueprints(app: Flask) -> None:
         regions,
         self_service,
         staff,
+        visits,
     )
 
     for module in (
@@ -29,6 +30,7 @@ def register_blueprints(app: Flask) -> None:
         staff,
         national,
         outcomes,
+        visits,
         api,
     ):
         app.register_blueprint(module.bp)

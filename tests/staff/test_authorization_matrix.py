@@ -19,10 +19,12 @@ from onderwijsplatform.models import (
     Outcome,
     RegionHoliday,
     Role,
+    VisitBooking,
     utcnow,
 )
 from tests.conftest import csrf_token_from, sign_in
 from tests.factories import make_user
+from tests.visits.conftest import make_programme, make_slot
 
 # What a form might ask for, so a POST reaches the check it should fail at.
 FORM = {"reason": "x", "day": "2027-03-01", "action": "pause", "note": "x", "message": "x"}
@@ -52,6 +54,17 @@ def _foreign_objects(db, world, other) -> dict[str, int]:
         ends_on=date(2027, 1, 3),
     )
     db.session.add_all([outcome, suggestion, message, holiday])
+    programme = make_programme(db, other)
+    slot = make_slot(db, programme)
+    booking = VisitBooking(
+        slot_id=slot.id,
+        school_id=other.school.id,
+        coordinator_id=other.coordinator.id,
+        target_group="po",
+        pupils=20,
+        escorts=3,
+    )
+    db.session.add(booking)
     db.session.flush()
     return {
         "introduction_id": other.intro.id,
@@ -63,6 +76,9 @@ def _foreign_objects(db, world, other) -> dict[str, int]:
         "holiday_id": holiday.id,
         "offer_id": other.offer.id,
         "user_id": other.staff.id,
+        "programme_id": programme.id,
+        "slot_id": slot.id,
+        "booking_id": booking.id,
     }
 
 
@@ -119,6 +135,7 @@ def test_no_route_reveals_or_changes_another_regions_objects(client, app, db, wo
     assert db.session.scalar(
         sa.select(RegionHoliday.id).where(RegionHoliday.id == ids["holiday_id"])
     )
+    assert db.session.get(VisitBooking, ids["booking_id"]).state.value == "provisional"
 
 
 def test_the_walk_does_find_a_leak_where_access_is_allowed(client, app, db, world, other):
@@ -129,6 +146,7 @@ def test_the_walk_does_find_a_leak_where_access_is_allowed(client, app, db, worl
     _cases, reached = _walk(client, app, ids)
     assert any("/staff/introducties/<id:introduction_id>" in line for line in reached)
     assert any("/staff/cofinanciering/<id:outcome_id>" in line for line in reached)
+    assert any("/staff/bezoeken/boekingen/<id:booking_id>" in line for line in reached)
 
 
 # The downloads of the ledger take no id, so the walk above does not reach them. Who may

@@ -15,6 +15,8 @@ from onderwijsplatform.views.staff import (
     region,
     regions_admin,
     team,
+    visit_bookings,
+    visits,
 )
 from onderwijsplatform.views.staff.blueprint import bp
 
@@ -31,4 +33,6 @@ __all__ = [
     "region",
     "regions_admin",
     "team",
+    "visit_bookings",
+    "visits",
 ]
