@@ -22,7 +22,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     load_config(app, test_config)
 
-    from onderwijsplatform import cli, database, errors, i18n, labels, scope, security
+    from onderwijsplatform import cli, database, errors, formatting, i18n, labels, scope, security
     from onderwijsplatform.extensions import bootstrap, csrf, db, limiter, mail, migrate
     from onderwijsplatform.identity import sessions
 
@@ -34,6 +34,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     bootstrap.init_app(app)
     limiter.init_app(app)
     i18n.init_app(app)
+    formatting.init_app(app)
     labels.init_app(app)
     security.init_app(app)
     sessions.init_app(app)

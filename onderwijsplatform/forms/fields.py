@@ -59,19 +59,29 @@ def text_field(label, max_length: int, *, required=None, lenient=False, validato
 INT4_MIN, INT4_MAX = -(2**31), 2**31 - 1
 _INTEGER = re.compile(r"-?[0-9]{1,10}")
 _DECIMAL = re.compile(r"-?[0-9]{1,12}(?:[.,][0-9]+)?")
+# "1.250,50" as Dutch people write an amount: dots group thousands only before a comma.
+_GROUPED = re.compile(r"-?[0-9]{1,3}(?:\.[0-9]{3})+,[0-9]+")
+# An amount may come with its euro sign, as it is shown: "€ 45,50", "45,50 €", "€45.50".
+_EURO = re.compile(r"\A€\s*|\s*€\Z")
 
 
 def parse_number(text: str | None, *, low, high, decimals: int = 0) -> int | Decimal | None:
     """A number in [low, high] with at most ``decimals`` decimals, None when empty.
 
-    "2,5" and "2.5" are the same number; no exponents, NaN, signs other than "-", thousands
-    separators or digits other than 0-9. ValueError otherwise.
+    "2,5" and "2.5" are the same number; a decimal one may carry a euro sign ("€ 45,50") and
+    Dutch thousands dots before a comma ("1.250,50"). No exponents, NaN, signs other than
+    "-", other separators or digits other than 0-9. ValueError otherwise.
     """
     if text in (None, ""):
         return None
-    if not (_DECIMAL if decimals else _INTEGER).fullmatch(text):
+    plain = text
+    if decimals:
+        plain = _EURO.sub("", plain)
+        if _GROUPED.fullmatch(plain):
+            plain = plain.replace(".", "")
+    if not (_DECIMAL if decimals else _INTEGER).fullmatch(plain):
         raise ValueError(text)
-    number = Decimal(text.replace(",", "."))
+    number = Decimal(plain.replace(",", "."))
     exponent = number.as_tuple().exponent  # an int: the pattern rules out NaN and Infinity
     if not isinstance(exponent, int) or -exponent > decimals or not low <= number <= high:
         raise ValueError(text)

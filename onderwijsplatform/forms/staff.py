@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField
+from wtforms import HiddenField, PasswordField, SelectChoice, SelectField
 from wtforms.validators import DataRequired, EqualTo
 
-from onderwijsplatform.forms.fields import DayField, NumberField, line_field, text_field
+from onderwijsplatform.forms.fields import (
+    DayField,
+    InChoices,
+    NumberField,
+    line_field,
+    text_field,
+)
 from onderwijsplatform.forms.text import PASSWORDS_DIFFER, REQUIRED, NewPassword
 
 
@@ -39,9 +45,30 @@ class ReasonForm(FlaskForm):
 
 
 class MergeForm(FlaskForm):
-    """Merge a new organisation into an existing one."""
+    """Merge a new organisation into an existing one, chosen on purpose and then confirmed.
 
-    into = SelectField(_l("Samenvoegen met"), coerce=int, validate_choice=True)
+    No company is preselected: the list opens on a placeholder, so one click cannot merge
+    into the first name of the alphabet. ``confirmed`` comes from the confirmation page.
+    """
+
+    into = SelectField(
+        _l("Samenvoegen met"),
+        [DataRequired(_l("Kies het bedrijf waarmee u wilt samenvoegen.")), InChoices()],
+        validate_choice=False,
+    )
+    confirmed = HiddenField()
+
+    def set_targets(self, targets) -> None:
+        """The organisations it may merge into, after a placeholder."""
+        self.into.choices = [
+            SelectChoice("", _l("Kies een bedrijf…")),
+            *(SelectChoice(str(t.id), f"{t.name} ({t.place or '-'})") for t in targets),
+        ]
+
+    @property
+    def target_id(self) -> int:
+        """The chosen organisation's id, once the form validated."""
+        return int(self.into.data)
 
 
 class AgreeDateForm(FlaskForm):

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import selectinload
 
@@ -233,11 +235,23 @@ def record_answer(actor: User, introduction_id: int, side: str, now: datetime) -
     return intro
 
 
+def earliest_agreed_date(now: datetime) -> date:
+    """Today where the platform is: an agreed date lies ahead, never in the past."""
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return now.astimezone(zone).date()
+
+
 def agree_date(actor: User, introduction_id: int, day: date, now: datetime) -> Introduction:
-    """Set the agreed date (approved → agreed) and send both sides a calendar invitation."""
+    """Set the agreed date (approved → agreed) and send both sides a calendar invitation.
+
+    Raises ValidationFailed("day", "past") for a day before today: a calendar invitation
+    for yesterday helps no one.
+    """
     intro = get(actor, introduction_id)
     if not intro.can_become(S.AGREED):
         raise InvalidTransition(f"{intro.state.value} -> agreed")
+    if day < earliest_agreed_date(now):
+        raise ValidationFailed("day", "past")
     intro.agreed_date = day
     intro.needs_attention_since = None
     db.session.flush()

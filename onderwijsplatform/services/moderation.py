@@ -16,6 +16,7 @@ from sqlalchemy.engine import CursorResult
 
 from onderwijsplatform import scope
 from onderwijsplatform.extensions import db
+from onderwijsplatform.links import external_url
 from onderwijsplatform.mail import outbox
 from onderwijsplatform.models import (
     Approval,
@@ -155,7 +156,7 @@ def _resolve_flags(organisation: Organisation, now: datetime) -> None:
     )
 
 
-def _approve_offers(organisation_id: int, region: Region, now: datetime) -> int:
+def _approve_offers(organisation_id: int, region: Region, now: datetime) -> list[Offer]:
     rows = _pending_offers(organisation_id, region.id)
     for row in rows:
         row.status, row.decided_at = Approval.APPROVED, now
@@ -163,7 +164,30 @@ def _approve_offers(organisation_id: int, region: Region, now: datetime) -> int:
         if offer.status is OfferStatus.PENDING_REVIEW:
             offer.status = OfferStatus.ACTIVE
         offer.updated_at = now  # the matcher's index notices the new region
-    return len(rows)
+    return [row.offer for row in rows]
+
+
+def _tell_approved(
+    organisation: Organisation, region: Region, offers: list[Offer], now: datetime
+) -> None:
+    # The company hears that it is live, and where schools now find it.
+    for contact in organisation.contacts:
+        outbox.enqueue(
+            "organisation_approved",
+            to=contact.email,
+            context={
+                "organisation": organisation,
+                "contact": contact,
+                "region": region,
+                "offers": offers,
+                "catalogue_url": external_url("regions.catalogue", code=region.code),
+            },
+            dedupe_key=(
+                f"moderation:{organisation.id}:{region.id}:approved:{contact.id}:{now:%Y%m%d%H%M%S}"
+            ),
+            language=contact.language,
+            now=now,
+        )
 
 
 def _deciding(actor: User, organisation_id: int, region_code: str | None):
@@ -186,15 +210,16 @@ def approve(
     organisation, region, membership = _deciding(actor, organisation_id, region_code)
     if organisation.status not in DECIDED:
         raise InvalidTransition(organisation.status.value)
-    count = _approve_offers(organisation.id, region, now)
-    if membership.status is Approval.APPROVED and count == 0:
+    offers = _approve_offers(organisation.id, region, now)
+    if membership.status is Approval.APPROVED and not offers:
         raise InvalidTransition("nothing pending")
     membership.status, membership.decided_at = Approval.APPROVED, now
     organisation.status = OrganisationStatus.ACTIVE
     _resolve_flags(organisation, now)
     db.session.flush()
     suggestions.on_offer_changed()
-    details = {"offers": count, "region": region.code}
+    _tell_approved(organisation, region, offers, now)
+    details = {"offers": len(offers), "region": region.code}
     audit.record(actor, "organisation.approve", organisation, details, now, region_id=region.id)
     return organisation
 
@@ -288,7 +313,7 @@ def merge(
             membership.status, membership.decided_at = Approval.APPROVED, now
     organisation.status = OrganisationStatus.MERGED
     organisation.merged_into_id = target.id
-    activated = _approve_offers(target.id, region, now)
+    activated = len(_approve_offers(target.id, region, now))
     _resolve_flags(organisation, now)
     db.session.flush()
     if activated:

@@ -177,3 +177,17 @@ def enrol(page, link: str, password: str = STAFF_PASSWORD) -> None:
     page.get_by_label("Code uit de app").fill(pyotp.TOTP(secret).now())
     page.get_by_role("button", name="Account instellen").click()
     page.get_by_role("link", name=re.compile("Ik heb ze bewaard")).click()
+
+
+def nav_to(page, name: str) -> None:
+    """Follow a link of the main menu as a user would: open the folded menu and "Meer" first."""
+    page.wait_for_load_state("load")  # before its stylesheet, the folded menu's button shows
+    nav = page.get_by_role("navigation", name="Hoofdmenu")
+    link = nav.get_by_role("link", name=name, exact=True)
+    toggler = nav.locator(".navbar-toggler")
+    if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
+        toggler.click()
+        nav.locator("#hoofdmenu.show").wait_for()
+    if not link.is_visible():
+        nav.get_by_role("button", name="Meer").click()
+    link.click()

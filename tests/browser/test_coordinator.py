@@ -9,6 +9,7 @@ import re
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from playwright.sync_api import expect
 
 from onderwijsplatform.extensions import db
 from onderwijsplatform.identity import accounts
@@ -85,6 +86,14 @@ def test_coordinator_journey(page, live_server, screenshot, axe):
     screenshot(page, "4-suggestions")
     assert axe(page) == []
 
+    # "Niet passend" without a reason, far down a long page: the message stays in view.
+    last = cards.nth(cards.count() - 1)
+    last.get_by_text("Niet passend", exact=True).click()
+    last.get_by_role("button", name="Markeer als niet passend").click()
+    page.wait_for_url(re.compile(r".*/niet-passend#niet-passend-\d+$"))
+    expect(page.get_by_text("Kies een reden.")).to_be_in_viewport()
+
+    cards = page.locator("li.card")
     first = cards.nth(0)
     dismissed = first.locator("h2").inner_text()
     first.get_by_text("Niet passend", exact=True).click()

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from onderwijsplatform.extensions import db
 from onderwijsplatform.identity import staff_accounts
 from onderwijsplatform.models import Region, utcnow
-from tests.browser.conftest import demo_app, enrol, guarded_context, serving
+from tests.browser.conftest import demo_app, enrol, guarded_context, nav_to, serving
 
 pytestmark = pytest.mark.browser
 
@@ -44,9 +44,9 @@ def test_region_admin_keeps_settings_and_holidays(browser, regions_server, scree
     context, page = guarded_context(browser, base)
     try:
         enrol(page, links["beheer@sto.example"])
-        page.get_by_role("link", name="Regio", exact=True).click()
+        nav_to(page, "Regio")
         found = {"settings": axe(page)}
-        page.get_by_label("Uurtarief voor cofinanciering (euro)").fill("€ 62")
+        page.get_by_label("Uurtarief voor cofinanciering (euro)").fill("62 euro")
         page.get_by_role("button", name="Opslaan").click()
         expect(page.get_by_text("Vul een getal in van 0 tot en met 1000").first).to_be_visible()
         assert page.get_by_label("Naam van de regio").input_value()  # typed values stay

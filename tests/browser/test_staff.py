@@ -6,12 +6,13 @@ from __future__ import annotations
 import io
 import re
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import openpyxl
 import pyotp
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from onderwijsplatform.extensions import db
 from onderwijsplatform.identity import staff_accounts
@@ -28,8 +29,8 @@ from onderwijsplatform.models import (
     SchoolRequest,
     utcnow,
 )
-from onderwijsplatform.services import demo, followup, pool
-from tests.browser.conftest import demo_app, guarded_context, serving
+from onderwijsplatform.services import demo, followup, introductions, pool
+from tests.browser.conftest import demo_app, guarded_context, nav_to, serving
 
 pytestmark = pytest.mark.browser
 
@@ -137,7 +138,7 @@ def test_staff_member_runs_the_whole_chain(staff_page, staff_server, screenshot,
     screenshot(page, "3-dashboard")
 
     # 2. Approve the pending intake.
-    page.get_by_role("link", name="Aanmeldingen").click()
+    nav_to(page, "Aanmeldingen")
     assert "Zonnewerf Drenthe" in page.content()
     violations["moderation"] = axe(page)
     screenshot(page, "4-moderation")
@@ -145,7 +146,7 @@ def test_staff_member_runs_the_whole_chain(staff_page, staff_server, screenshot,
     assert "is goedgekeurd" in page.content()
 
     # 3. Approve the requested introduction.
-    page.get_by_role("link", name="Introducties").first.click()
+    nav_to(page, "Introducties")
     violations["introductions"] = axe(page)
     page.get_by_role("link", name=f"#{intro_id}").click()
     violations["introduction"] = axe(page)
@@ -154,18 +155,22 @@ def test_staff_member_runs_the_whole_chain(staff_page, staff_server, screenshot,
     assert "Goedgekeurd" in page.content()
 
     # 4. Both emails in the mail view.
-    page.get_by_role("link", name="E-mail").click()
+    nav_to(page, "E-mail")
     assert page.get_by_text(re.compile("^Introductie:")).count() == 2
     screenshot(page, "6-mail")
 
-    # 5. A date was agreed; after it, the job asks for the outcome.
+    # 5. A date was agreed (yesterday is refused); after it, the job asks for the outcome.
     page.goto(f"/staff/introducties/{intro_id}")
-    yesterday = (datetime.now(UTC).date() - timedelta(days=1)).isoformat()
-    page.get_by_label("Afgesproken datum").fill(yesterday)
+    with app.app_context():
+        today = introductions.earliest_agreed_date(utcnow())
+    page.get_by_label("Afgesproken datum").fill((today - timedelta(days=1)).isoformat())
+    page.get_by_role("button", name="Datum vastleggen").click()
+    expect(page.get_by_text("Kies vandaag of een dag in de toekomst.")).to_be_visible()
+    page.get_by_label("Afgesproken datum").fill(today.isoformat())
     page.get_by_role("button", name="Datum vastleggen").click()
     assert "Datum vastgelegd" in page.content()
     with app.app_context():
-        followup.ask_outcomes(utcnow())
+        followup.ask_outcomes(utcnow() + timedelta(days=1))
         db.session.commit()
         body = db.session.scalar(
             sa.select(OutboxEmail.body_text).where(
@@ -180,13 +185,13 @@ def test_staff_member_runs_the_whole_chain(staff_page, staff_server, screenshot,
     page.get_by_label("Ja").check()
     page.get_by_label("Aantal leerlingen").fill("24")
     page.get_by_label("Uren die het bedrijf gaf").fill("3")
-    page.get_by_label("Waarde van materialen in euro").fill("50")
+    page.get_by_label("Waarde van materialen in euro").fill("€ 50,00")
     page.get_by_role("button", name="Versturen").click()
     assert "Dank u wel" in page.content()
 
     # 6. The ledger and the XLSX download.
     page.goto("/staff/cofinanciering")
-    assert "€ 230.00" in page.content()  # 3 h × €60 + €50
+    assert re.search(r"€\s230,00", page.locator("main").inner_text())  # 3 h × €60 + €50
     violations["ledger"] = axe(page)
     screenshot(page, "8-ledger")
     with page.expect_download() as info:
@@ -194,7 +199,7 @@ def test_staff_member_runs_the_whole_chain(staff_page, staff_server, screenshot,
     book = openpyxl.load_workbook(io.BytesIO(info.value.path().read_bytes()))
     rows = list(book["Per bedrijf"].iter_rows(values_only=True))
     assert rows[2][1:] == (1, 24, 3.0, 50.0, 230.0)
-    page.get_by_role("link", name="Logboek").click()
+    nav_to(page, "Logboek")
     assert "export" in page.content()
     violations["audit"] = axe(page)
 

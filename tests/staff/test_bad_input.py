@@ -68,7 +68,16 @@ def test_decline_reason_bad_input(client, db, world, value):
 
 
 @pytest.mark.parametrize(
-    "value", ["", "2026-02-30", "0001-01-01", "9999-12-31", "tomorrow", "2027-03-01T10:00+02:00"]
+    "value",
+    [
+        "",
+        "2026-02-30",
+        "0001-01-01",
+        "9999-12-31",
+        "tomorrow",
+        "2027-03-01T10:00+02:00",
+        "2021-05-01",
+    ],
 )
 def test_agreed_date_bad_input(client, db, world, value):
     from onderwijsplatform.services import introductions

@@ -90,7 +90,11 @@ def test_a_rejection_in_one_region_leaves_the_other_alone(client, db, world, oth
     assert _status(db, OfferRegion, offer_id=offer.id, region_id=other.region.id) is (
         Approval.REJECTED
     )
-    mail = db.session.scalar(sa.select(OutboxEmail).where(OutboxEmail.to_addr.like("info@%")))
+    mail = db.session.scalar(
+        sa.select(OutboxEmail)
+        .where(OutboxEmail.to_addr.like("info@%"))
+        .where(OutboxEmail.template == "organisation_rejected")
+    )
     assert other.region.name in mail.body_text
     assert "Buiten ons gebied" in mail.body_text
 
@@ -149,7 +153,11 @@ def test_a_duplicate_from_another_region_merges_into_one_record(client, db, worl
     assert "Bekend B.V." in page  # offered as a merge target across regions
     response = client.post(
         f"/staff/aanmeldingen/{new.id}/samenvoegen",
-        data={"csrf_token": _token(client), f"merge{new.id}-into": str(known.id)},
+        data={
+            "csrf_token": _token(client),
+            f"merge{new.id}-into": str(known.id),
+            f"merge{new.id}-confirmed": "yes",
+        },
     )
     assert response.status_code == 302
     db.session.expire_all()

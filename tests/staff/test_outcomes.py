@@ -14,8 +14,10 @@ from tests.conftest import csrf_token_from
 
 def agreed(db, world, days_ago=2):
     introductions.approve(world.staff, world.intro.id, utcnow() - timedelta(days=10))
+    # Agreed before the day itself: a date in the past is refused.
+    day = datetime.now(UTC).date() - timedelta(days=days_ago)
     introductions.agree_date(
-        world.staff, world.intro.id, datetime.now(UTC).date() - timedelta(days=days_ago), utcnow()
+        world.staff, world.intro.id, day, utcnow() - timedelta(days=days_ago + 1)
     )
 
 

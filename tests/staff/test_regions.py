@@ -50,7 +50,7 @@ def test_a_region_admin_keeps_the_settings_in_dutch(client, db, world):
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("hour_rate", "€ 62", "Vul een getal in van 0 tot en met 1000"),
+        ("hour_rate", "62 euro", "Vul een getal in van 0 tot en met 1000"),
         ("hour_rate", "", "Dit veld is verplicht."),
         ("contact_email", "a@b.nl, c@d.nl", "Vul één geldig e-mailadres in"),
         ("contact_phone", "bel me", "Vul een geldig telefoonnummer in"),

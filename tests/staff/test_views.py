@@ -161,7 +161,11 @@ def test_moderation_merge_moves_offers_and_contacts(client, db, world):
     sign_in(client, world.staff)
     response = client.post(
         f"/staff/aanmeldingen/{org.id}/samenvoegen",
-        data={"csrf_token": _token(client), f"merge{org.id}-into": str(world.company.id)},
+        data={
+            "csrf_token": _token(client),
+            f"merge{org.id}-into": str(world.company.id),
+            f"merge{org.id}-confirmed": "yes",
+        },
     )
     assert response.status_code == 302
     db.session.expire_all()
@@ -181,7 +185,11 @@ def test_merge_into_foreign_organisation_is_refused(client, db, world, other):
     sign_in(client, world.staff)
     response = client.post(
         f"/staff/aanmeldingen/{org.id}/samenvoegen",
-        data={"csrf_token": _token(client), f"merge{org.id}-into": str(other.company.id)},
+        data={
+            "csrf_token": _token(client),
+            f"merge{org.id}-into": str(other.company.id),
+            f"merge{org.id}-confirmed": "yes",
+        },
     )
     assert response.status_code == 422
     db.session.refresh(org)
@@ -256,7 +264,7 @@ def test_ledger_correction_is_audited(client, db, world):
     assert event.details["before"]["pupils"] == 24
     assert event.details["note"] == "Nagebeld"
     ledger = client.get("/staff/cofinanciering").get_data(as_text=True)
-    assert "€ 270.00" in ledger
+    assert "€\xa0270,00" in ledger  # Babel's Dutch money
     assert "outcome.correct" in client.get("/staff/logboek").get_data(as_text=True)
 
 

@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from onderwijsplatform.formatting import one_stop
 from onderwijsplatform.forms.staff import ActionForm, AgreeDateForm, ReasonForm
 from onderwijsplatform.identity.roles import staff_required
 from onderwijsplatform.models import IntroductionState, utcnow
@@ -79,9 +80,15 @@ def approve(introduction_id: int):
             introductions.approve(current_user, introduction_id, utcnow())
     except introductions.AlreadyDecided as exc:
         if exc.state is S.APPROVED:
-            flash(_("Deze introductie is al goedgekeurd door %(name)s.", name=exc.by), "warning")
+            flash(
+                one_stop(_("Deze introductie is al goedgekeurd door %(name)s.", name=exc.by)),
+                "warning",
+            )
         else:
-            flash(_("Over deze introductie is al beslist door %(name)s.", name=exc.by), "warning")
+            flash(
+                one_stop(_("Over deze introductie is al beslist door %(name)s.", name=exc.by)),
+                "warning",
+            )
         return redirect(url_for("staff.introduction", introduction_id=introduction_id))
     flash(_("Goedgekeurd: beide kanten krijgen een e-mail met elkaars gegevens."), "success")
     return redirect(url_for("staff.introductions"))
@@ -98,7 +105,10 @@ def decline(introduction_id: int):
         with unit_of_work():
             introductions.decline(current_user, introduction_id, form.reason.data, utcnow())
     except introductions.AlreadyDecided as exc:
-        flash(_("Over deze introductie is al beslist door %(name)s.", name=exc.by), "warning")
+        flash(
+            one_stop(_("Over deze introductie is al beslist door %(name)s.", name=exc.by)),
+            "warning",
+        )
         return redirect(url_for("staff.introduction", introduction_id=introduction_id))
     flash(_("Afgewezen: de coördinator krijgt de reden per e-mail."), "success")
     return redirect(url_for("staff.introductions"))
@@ -125,6 +135,9 @@ def agree(introduction_id: int):
     if not form.validate_on_submit() or form.day.value is None:
         return _render_detail(intro, 422, agree=form)
     day = form.day.value
+    if day < introductions.earliest_agreed_date(utcnow()):
+        form.day.errors.append(_("Kies vandaag of een dag in de toekomst."))
+        return _render_detail(intro, 422, agree=form)
     return _follow_up(
         introduction_id,
         lambda: introductions.agree_date(current_user, introduction_id, day, utcnow()),

@@ -8,6 +8,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from onderwijsplatform.formatting import cents_for_input, for_input
 from onderwijsplatform.forms.staff import CorrectionForm
 from onderwijsplatform.identity.roles import staff_required
 from onderwijsplatform.models import utcnow
@@ -41,9 +42,9 @@ def correct(outcome_id: int):
     outcome = outcomes.get(current_user, outcome_id)
     form = CorrectionForm()
     if request.method == "GET":
-        form.pupils.data = str(outcome.pupils) if outcome.pupils is not None else ""
-        form.hours.data = str(outcome.company_hours)
-        form.materials.data = str(outcome.materials_cents / 100)
+        form.pupils.data = for_input(outcome.pupils)
+        form.hours.data = for_input(outcome.company_hours)
+        form.materials.data = cents_for_input(outcome.materials_cents)
     elif form.validate_on_submit():
         values = {}
         if form.pupils.value is not None:

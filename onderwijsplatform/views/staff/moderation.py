@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from wtforms import SelectChoice
 
 from onderwijsplatform.forms.staff import ActionForm, MergeForm, ReasonForm
 from onderwijsplatform.identity.roles import staff_required
@@ -29,8 +28,7 @@ def _key(organisation_id: int, code: str | None) -> str:
 def _merge_form(organisation, code: str | None, *, posted: bool = True):
     prefix = f"merge{_key(organisation.id, code)}"
     form = MergeForm(prefix=prefix) if posted else MergeForm(formdata=None, prefix=prefix)
-    targets = moderation.merge_targets(current_user, organisation)
-    form.into.choices = [SelectChoice(t.id, f"{t.name} ({t.place or '-'})") for t in targets]
+    form.set_targets(moderation.merge_targets(current_user, organisation))
     return form
 
 
@@ -106,10 +104,21 @@ def merge_organisation(organisation_id: int):
     form = _merge_form(organisation, _region_code())
     if not form.validate_on_submit():
         return _render_queue(422, **{f"merge_{_key(organisation_id, _region_code())}": form})
+    if form.confirmed.data != "yes":
+        # Merging cannot be undone: name both organisations and ask once more.
+        targets = moderation.merge_targets(current_user, organisation)
+        target = next(t for t in targets if t.id == form.target_id)
+        return render_template(
+            "staff/merge_confirm.html",
+            form=form,
+            organisation=organisation,
+            target=target,
+            region_code=_region_code(),
+        )
     try:
         with unit_of_work():
             moderation.merge(
-                current_user, organisation_id, form.into.data, utcnow(), _region_code()
+                current_user, organisation_id, form.target_id, utcnow(), _region_code()
             )
     except (InvalidTransition, ValidationFailed):
         flash(_("Samenvoegen kan hier niet."), "warning")

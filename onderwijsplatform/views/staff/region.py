@@ -8,6 +8,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from onderwijsplatform.formatting import cents_for_input
 from onderwijsplatform.forms.regions import HolidayForm, RegionSettingsForm
 from onderwijsplatform.identity.roles import region_admin_required
 from onderwijsplatform.models import HolidayZone, Region, utcnow
@@ -26,7 +27,7 @@ def _settings_form(region: Region, *, posted: bool) -> RegionSettingsForm:
             "contact_name": region.contact_name or "",
             "contact_email": region.contact_email or "",
             "contact_phone": region.contact_phone or "",
-            "hour_rate": f"{Decimal(region.hour_rate_cents) / 100:.2f}".replace(".", ","),
+            "hour_rate": cents_for_input(region.hour_rate_cents),
             "holiday_zone": region.holiday_zone.value if region.holiday_zone else "",
             "intake_open": region.intake_open,
             "introduction": region.introduction or "",
