@@ -11,7 +11,7 @@ from flask_babel import format_currency, format_date, format_datetime, format_de
 # One shape per width for every date on a page or in an email: "2 december 2026" and
 # "2 dec 2026" in Dutch, "2 December 2026" in English (no US month-first order, no seconds,
 # no time zone: the platform serves one time zone).
-_DAY = {"long": "d MMMM y", "medium": "d MMM y"}
+_DAY = {"full": "EEEE d MMMM y", "long": "d MMMM y", "medium": "d MMM y"}
 _TIME = "HH:mm"
 
 
@@ -38,7 +38,8 @@ def score(value: float | None) -> str:
 
 
 def day(value: date | datetime | str | None, width: str = "long") -> str:
-    """A date: "2 december 2026" (long) or "2 dec 2026" (medium); "" for None.
+    """A date: "woensdag 2 december 2026" (full), "2 december 2026" (long) or "2 dec 2026"
+    (medium); "" for None.
 
     Also takes an ISO date as JSON columns hold it ("2026-12-02").
     """
@@ -54,6 +55,13 @@ def moment(value: datetime | None, width: str = "long") -> str:
     if value is None:
         return ""
     return format_datetime(value, f"{_DAY[width]}, {_TIME}")
+
+
+def clock(value: datetime | None) -> str:
+    """The time of day of a moment: "09:30"; "" for None."""
+    if value is None:
+        return ""
+    return format_datetime(value, _TIME)
 
 
 def for_input(value: int | Decimal | float | None, decimals: int = 2) -> str:
@@ -91,6 +99,7 @@ FILTERS = {
     "score": score,
     "day": day,
     "moment": moment,
+    "clock": clock,
 }
 
 
