@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -604,12 +603,10 @@ def test_100k_offers_load(tmp_path: Path) -> None:
             record["lat"], record["lon"] = 52 + (i % 100) / 100, 6 + (i % 97) / 100
         records.append(record)
     path = _write(tmp_path, json.dumps(records, ensure_ascii=False))
-    start = time.perf_counter()
+    # How long it takes is measured by benchmarks/import_export.py, not asserted here.
     offers = load_offers(path)
-    elapsed = time.perf_counter() - start
     assert len(offers) == 100_000
     assert offers[-1].id == "o-99999"
-    assert elapsed < 15  # a few seconds on a 2-core box; generous against noisy CI
 
 
 @pytest.mark.parametrize("bad", [{"gastles": 1}, "gastles"])

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import importlib.resources
 import math
-import time
 
 import numpy as np
 import pytest
@@ -314,11 +313,6 @@ def test_place_table() -> None:
     assert pc4_places <= {r["place"] for r in rows}
 
 
-def test_geocoder_loads_fast_and_once() -> None:
+def test_geocoder_loads_once() -> None:
+    # Its load time is a benchmark figure (benchmarks/), never a timed assertion.
     assert get_geocoder() is get_geocoder()
-    best = math.inf
-    for _ in range(3):
-        start = time.perf_counter()
-        Geocoder()
-        best = min(best, time.perf_counter() - start)
-    assert best < 0.3
