@@ -26,6 +26,11 @@ from onderwijsplatform.models import (
     Contact,
     DuplicateFlag,
     Introduction,
+    KitComponent,
+    LendingDesk,
+    LendingItem,
+    Loan,
+    LoanShortage,
     MatchSuggestion,
     Offer,
     OfferRegion,
@@ -80,6 +85,11 @@ def _introductions(region_id: int) -> sa.Select[int]:
     return sa.select(Introduction.id).where(Introduction.request_id.in_(_requests(region_id)))
 
 
+def _items(region_id: int) -> sa.Select[int]:
+    # Kits, loans and their shortages belong to the region of the item (its lending desk).
+    return sa.select(LendingItem.id).where(LendingItem.region_id == region_id)
+
+
 def _mail(region_id: int) -> sa.ColumnElement[bool]:
     # Mail belongs to the region of the person it was sent to (AC-02).
     contacts = sa.select(Contact.email).where(
@@ -106,6 +116,13 @@ _IN_REGION: dict[type, Callable[[int], sa.ColumnElement[bool]]] = {
     Introduction: lambda rid: Introduction.request_id.in_(_requests(rid)),
     Outcome: lambda rid: Outcome.introduction_id.in_(_introductions(rid)),
     OutboxEmail: _mail,
+    LendingDesk: lambda rid: LendingDesk.region_id == rid,
+    LendingItem: lambda rid: LendingItem.region_id == rid,
+    KitComponent: lambda rid: KitComponent.item_id.in_(_items(rid)),
+    Loan: lambda rid: Loan.item_id.in_(_items(rid)),
+    LoanShortage: lambda rid: LoanShortage.loan_id.in_(
+        sa.select(Loan.id).where(Loan.item_id.in_(_items(rid)))
+    ),
 }
 
 

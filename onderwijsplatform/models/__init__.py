@@ -7,6 +7,18 @@ from onderwijsplatform.models.introductions import (
     Introduction,
     IntroductionState,
 )
+from onderwijsplatform.models.lending import (
+    HOLDING,
+    LOAN_TRANSITIONS,
+    Handover,
+    KitComponent,
+    LendingApproval,
+    LendingDesk,
+    LendingItem,
+    Loan,
+    LoanShortage,
+    LoanState,
+)
 from onderwijsplatform.models.matches import MatchSuggestion, SuggestionState
 from onderwijsplatform.models.offers import Offer, OfferRegion, OfferStatus
 from onderwijsplatform.models.organisations import (
@@ -27,14 +39,24 @@ from onderwijsplatform.models.users import Role, User
 
 __all__ = [
     "ALLOWED_TRANSITIONS",
+    "HOLDING",
+    "LOAN_TRANSITIONS",
     "Approval",
     "AuditEvent",
     "Base",
     "Contact",
     "DuplicateFlag",
+    "Handover",
     "HolidayZone",
     "Introduction",
     "IntroductionState",
+    "KitComponent",
+    "LendingApproval",
+    "LendingDesk",
+    "LendingItem",
+    "Loan",
+    "LoanShortage",
+    "LoanState",
     "MatchSuggestion",
     "Offer",
     "OfferRegion",
