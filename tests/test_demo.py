@@ -101,3 +101,17 @@ def test_seed_command_prints_logins_and_respects_if_empty(runner):
     assert "/staff/aanmelden/" in result.output
     again = runner.invoke(args=["seed-demo", "--if-empty"])
     assert "not empty" in again.output
+
+
+def test_the_assen_demo_region_lends_kits_with_components(db):
+    from onderwijsplatform.models import LendingDesk, LendingItem
+
+    demo.seed()
+    demo.seed()  # idempotent
+    assen = db.session.scalar(sa.select(Region).where(Region.code == "assen"))
+    items = db.session.scalars(
+        sa.select(LendingItem).where(LendingItem.region_id == assen.id)
+    ).all()
+    assert len(items) == 4
+    assert all(item.components for item in items)
+    assert _count(db, LendingDesk, LendingDesk.region_id == assen.id) == 1

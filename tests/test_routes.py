@@ -30,6 +30,8 @@ PUBLIC = {
     "api.openapi",
     "api.regions",
     "api.offers",
+    # The region's lendable kits with free sets per week: titles and counts, no loans or schools.
+    "api.items",
     # Signing in and asking for a link: the same answer for known and unknown addresses.
     "auth.login",
     "auth.logout",

@@ -84,6 +84,22 @@ def listing(actor: User | None, *, only_active: bool = False) -> list[LendingIte
     return list(db.session.scalars(query))
 
 
+def public_listing(region_id: int) -> list[LendingItem]:
+    """A region's reservable items, by title, for its public catalogue and the API."""
+    return list(
+        db.session.scalars(
+            sa.select(LendingItem)
+            .where(
+                LendingItem.region_id == region_id,
+                LendingItem.active.is_(True),
+                LendingItem.quantity > 0,
+            )
+            .options(selectinload(LendingItem.components), selectinload(LendingItem.owner))
+            .order_by(LendingItem.title, LendingItem.id)
+        )
+    )
+
+
 def owners(actor: User) -> list[Organisation]:
     """The organisations of the actor's region that may own an item, by name."""
     return list(

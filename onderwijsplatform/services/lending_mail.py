@@ -46,6 +46,11 @@ def declined(loan: Loan, now: datetime) -> None:
     _send(loan, "declined", "declined", now)
 
 
+def pickup(loan: Loan, now: datetime) -> bool:
+    """Before the start: the sets are ready (once per loan)."""
+    return _send(loan, "pickup", "pickup", now)
+
+
 def due(loan: Loan, now: datetime) -> bool:
     """Before the end date: bring the sets back complete."""
     return _send(loan, "due", "due", now)
