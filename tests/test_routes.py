@@ -24,6 +24,8 @@ PUBLIC = {
     "regions.home",
     "regions.catalogue",
     "regions.embed",
+    # The region's lendable kits with free sets per week: no loans, schools or people.
+    "regions.lending",
     # Finding one's region by postcode: a redirect to a public page, nothing stored.
     "public.find_region",
     # The read API for regional websites: regions and their catalogue, no personal data.

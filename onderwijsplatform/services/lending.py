@@ -111,9 +111,12 @@ def owners(actor: User) -> list[Organisation]:
     )
 
 
-def _check(values: dict[str, Any]) -> None:
+def _check(region_id: int, values: dict[str, Any]) -> None:
     if values["max_loan_days"] < values["loan_days"]:
         raise ValidationFailed("max_loan_days", "shorter than the usual loan")
+    weekday = values.get("exchange_weekday")
+    if weekday is not None and weekday in availability.desk_of(region_id).closed_weekdays:
+        raise ValidationFailed("exchange_weekday", "closed")
 
 
 def _set_components(item: LendingItem, components: list[tuple[str, int]]) -> None:
@@ -137,7 +140,7 @@ def create(
     now: datetime,
 ) -> LendingItem:
     """A new item in ``region_id`` (the actor's own, unless a platform admin). Flushes."""
-    _check(values)
+    _check(region_id, values)
     item = LendingItem(region_id=region_id, created_at=now, updated_at=now)
     for name in FIELDS:
         setattr(item, name, values[name])
@@ -156,7 +159,7 @@ def update(
     now: datetime,
 ) -> LendingItem:
     """Change an item's description, stock, rules and components. Flushes."""
-    _check(values)
+    _check(item.region_id, values)
     for name in FIELDS:
         setattr(item, name, values[name])
     item.updated_at = now

@@ -307,14 +307,52 @@ def overdue(actor: User | None, now: datetime) -> list[Loan]:
     )
 
 
+@dataclass(frozen=True)
+class DeskDay:
+    """One opening day of the desk: the loans to hand out and the ones due back."""
+
+    day: date
+    pickups: list[Loan]
+    returns: list[Loan]
+
+
+def day_list(actor: User, now: datetime, opening_days: int = 5) -> list[DeskDay]:
+    """The coming opening days with their pick-ups and returns, to prepare in one batch."""
+    desk = availability.desk_of(actor.region_id)
+    first = desk.next_open(today(now))
+    last = desk.shift(first, opening_days - 1)
+    rows = db.session.scalars(
+        sa.select(Loan)
+        .where(scope.visible(actor, Loan))
+        .where(
+            sa.or_(
+                sa.and_(Loan.state == S.APPROVED, Loan.starts_on.between(first, last)),
+                sa.and_(Loan.state == S.OUT, Loan.ends_on.between(first, last)),
+            )
+        )
+        .options(*_LOADS)
+        .order_by(Loan.id)
+    ).all()
+    days, day = [], first
+    while day <= last:
+        if desk.is_open(day):
+            pickups = [r for r in rows if r.state is S.APPROVED and r.starts_on == day]
+            returns = [r for r in rows if r.state is S.OUT and r.ends_on == day]
+            days.append(DeskDay(day, pickups, returns))
+        day += timedelta(days=1)
+    return days
+
+
 def default_period(item: LendingItem, now: datetime) -> tuple[date, date]:
-    """The first dates a form can offer: the earliest allowed start and the usual length."""
+    """The dates a form offers first: the earliest allowed start and the usual length."""
     desk = availability.desk_of(item.region_id)
-    start = desk.next_open(desk.shift(today(now), item.lead_days))
-    if item.exchange_weekday is not None:
-        while start.weekday() != item.exchange_weekday or not desk.is_open(start):
-            start += timedelta(days=1)
-    end = desk.next_open(start + timedelta(days=item.loan_days - 1))
-    if item.exchange_weekday is not None:
-        end = start + timedelta(days=max((item.loan_days // 7) * 7, 7))
-    return start, end
+    weekday = item.exchange_weekday
+    start = desk.shift(today(now), item.lead_days)
+    for _ in range(400):  # bounded: a desk may be closed on the exchange day itself
+        if desk.is_open(start) and (weekday is None or start.weekday() == weekday):
+            break
+        start += timedelta(days=1)
+    if weekday is None:
+        return start, desk.next_open(start + timedelta(days=item.loan_days - 1))
+    weeks = max(min(item.loan_days, item.max_loan_days - 1) // 7, 1)
+    return start, start + timedelta(weeks=weeks)

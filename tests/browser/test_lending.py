@@ -169,6 +169,10 @@ def test_a_kit_goes_round_the_lending_desk(browser, lending_server, screenshot, 
     phone.get_by_role("link", name="Leskist Bruggen").click()
     violations["phone-item"] = axe(phone)
     screenshot(phone, "10-phone-item")
+    school.goto("/r/assen/uitlenen")  # the region's public page of kits
+    assert "Leskist Bruggen" in school.content()
+    violations["public"] = axe(school)
+    screenshot(school, "11-public-kits")
 
     for context in (staff_context, school_context, phone_context):
         context.close()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -249,3 +249,18 @@ def test_another_regions_item_and_loan_are_not_found(db, desk):
         loans.approve(desk.staff, loan.id, NOW)
     with pytest.raises(NotFound):
         loans.cancel(desk.second, loan.id, NOW)  # same role, another school
+
+
+def test_the_day_list_shows_the_coming_pick_ups_and_returns(db, desk):
+    loan = loans.reserve(desk.coordinator, desk.item.id, _wish(), NOW)
+    out = loans.reserve(desk.second, desk.item.id, _wish(), NOW)
+    loans.check_out(desk.staff, out.id, {c.id for c in desk.item.components}, NOW)
+    friday = datetime(2027, 10, 1, 8, 0, tzinfo=UTC)
+    days = loans.day_list(desk.staff, friday)
+    assert [d.day.weekday() for d in days] == [4, 0, 1, 2, 3]  # Friday, then Monday on
+    monday = days[1]
+    assert monday.day == WEEK_40
+    assert monday.pickups == [loan]
+    assert monday.returns == []
+    returns = loans.day_list(desk.staff, datetime(2027, 10, 20, 8, 0, tzinfo=UTC))
+    assert [d.returns for d in returns if d.returns] == [[out]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -112,6 +113,9 @@ def test_staff_add_a_kit_with_components(client, db, desk):
     bad = client.post("/staff/uitleen/nieuw", data={**data, "components": "-2 multimeter"})
     assert bad.status_code == 422
     assert "Regel 1:" in bad.get_data(as_text=True)
+    saturday = client.post("/staff/uitleen/nieuw", data={**data, "exchange_weekday": "5"})
+    assert saturday.status_code == 422
+    assert "De uitleenbalie is op die dag dicht." in saturday.get_data(as_text=True)
     assert _count(db, LendingItem) == 1
     response = client.post("/staff/uitleen/nieuw", data=data)
     assert response.status_code == 302
@@ -173,3 +177,24 @@ def test_the_desk_approves_hands_out_and_takes_back_partly(client, db, desk):
     assert db.session.get(Loan, loan.id).state is LoanState.RETURNED
     keys = sorted(db.session.scalars(sa.select(OutboxEmail.dedupe_key)))
     assert keys == [f"loan:{loan.id}:approved", f"loan:{loan.id}:requested"]
+
+
+def test_a_fixed_exchange_day_gives_a_first_period_on_that_day(client, db, desk):
+    desk.item.exchange_weekday = 2
+    db.session.flush()
+    sign_in(client, desk.coordinator)
+    html = client.get(f"/school/uitlenen/{desk.item.id}").get_data(as_text=True)
+    days = re.findall(r'name="(?:starts_on|ends_on)"[^>]*value="([0-9-]+)"', html)
+    assert len(days) == 2
+    assert [date.fromisoformat(d).weekday() for d in days] == [2, 2]
+
+
+def test_the_regions_public_page_lists_its_kits(client, db, desk):
+    desk.region.code = "drenthe-test"
+    db.session.flush()
+    html = client.get("/r/drenthe-test/uitlenen").get_data(as_text=True)
+    assert "Leskist Zonne-energie" in html
+    assert "2 × zonnepaneel" in html
+    assert "sets vrij in week" in html
+    assert desk.coordinator.school.name not in html
+    assert client.get("/r/nergens/uitlenen").status_code == 404

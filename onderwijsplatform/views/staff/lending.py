@@ -41,6 +41,7 @@ def overview():
         out=loans.desk_listing(current_user, (S.OUT,)),
         overdue={loan.id for loan in loans.overdue(current_user, now)},
         short=loans.desk_listing(current_user, (S.RETURNED_PARTLY,)),
+        days=loans.day_list(current_user, now),
     )
 
 
@@ -95,7 +96,11 @@ def _save_item(item: LendingItem | None):
                         current_user, item, form.values(), form.component_list(), utcnow()
                     )
         except ValidationFailed as error:
-            form[error.field].errors.append(_("Controleer deze waarde."))
+            if error.field == "exchange_weekday":
+                message = _("De uitleenbalie is op die dag dicht. Kies een dag waarop ze open is.")
+            else:
+                message = _("Controleer deze waarde.")
+            form[error.field].errors.append(message)
         else:
             flash(_("De uitleenset is opgeslagen."), "success")
             return redirect(url_for("staff.lending"))
