@@ -12,6 +12,7 @@ from wtforms import BooleanField, SelectChoice, SelectField
 from wtforms.validators import DataRequired, ValidationError
 
 from onderwijsplatform.forms.fields import (
+    CheckboxesField,
     CodeField,
     CodesField,
     DayField,
@@ -136,6 +137,47 @@ class ItemForm(FlaskForm):
             "max_sets_per_school": self.max_sets_per_school.whole,
             "approval": LendingApproval(self.approval.data),
             "active": bool(self.active.data),
+        }
+
+
+class DeskForm(FlaskForm):
+    """The region's lending desk: the weekdays it is closed and the defaults of new items."""
+
+    closed_weekdays = CheckboxesField(_l("Dicht op"))
+    loan_days = _days(_l("Gewone uitleenduur (dagen)"), 1, 365)
+    max_loan_days = _days(_l("Langste uitleenduur (dagen)"), 1, 365)
+    lead_days = _days(_l("Minimaal vooruit reserveren (openingsdagen)"), 0, 60)
+    buffer_before = _days(_l("Klaarzetten vóór de uitleen (openingsdagen)"), 0, 30)
+    buffer_after = _days(_l("Nakijken na terugkomst (openingsdagen)"), 0, 30)
+    max_sets_per_school = _days(_l("Hoogstens per school tegelijk (sets)"), 1, 999)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.closed_weekdays.choices = code_choices("weekday")
+
+    def validate_closed_weekdays(self, field) -> None:
+        if len(field.data or []) == 7:
+            raise ValidationError(_l("De balie moet op minstens één dag open zijn."))
+
+    def validate_max_loan_days(self, field) -> None:
+        shortest = self.loan_days.whole
+        if not field.errors and shortest and field.whole and field.whole < shortest:
+            raise ValidationError(_l("De langste uitleenduur is korter dan de gewone."))
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "closed_weekdays": sorted(int(day) for day in self.closed_weekdays.data or []),
+            **{
+                name: self[name].whole
+                for name in (
+                    "loan_days",
+                    "max_loan_days",
+                    "lead_days",
+                    "buffer_before",
+                    "buffer_after",
+                    "max_sets_per_school",
+                )
+            },
         }
 
 

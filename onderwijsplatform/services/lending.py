@@ -66,6 +66,29 @@ def defaults(region_id: int) -> dict[str, Any]:
     return {name: getattr(desk, name) for name in RULES}
 
 
+def desk(region_id: int) -> LendingDesk:
+    """The region's desk row, or an unsaved one with the built-in defaults."""
+    found = db.session.scalar(sa.select(LendingDesk).where(LendingDesk.region_id == region_id))
+    return found or LendingDesk(region_id=region_id, closed_weekdays=[5, 6], **defaults(region_id))
+
+
+def save_desk(actor: User, region_id: int, values: dict[str, Any], now: datetime) -> LendingDesk:
+    """Keep the desk's closed weekdays and default rules (new items start from these)."""
+    closed = sorted(set(values["closed_weekdays"]))
+    if len(closed) == 7 or any(not 0 <= day <= 6 for day in closed):
+        raise ValidationFailed("closed_weekdays", "never open")
+    if values["max_loan_days"] < values["loan_days"]:
+        raise ValidationFailed("max_loan_days", "shorter than the usual loan")
+    row = desk(region_id)
+    row.closed_weekdays = closed
+    for name in RULES:
+        setattr(row, name, values[name])
+    db.session.add(row)
+    db.session.flush()
+    audit.record(actor, "lending.desk", row, {"closed": closed}, now, region_id=region_id)
+    return row
+
+
 def get(actor: User | None, item_id: int) -> LendingItem:
     """One item of the actor's region; NotFound for a foreign or missing id."""
     return scope.get(actor, LendingItem, item_id)
@@ -160,6 +183,10 @@ def update(
 ) -> LendingItem:
     """Change an item's description, stock, rules and components. Flushes."""
     _check(item.region_id, values)
+    if values["quantity"] < item.quantity:
+        needed = availability.peak_held(item, availability.today(now))
+        if values["quantity"] < needed:
+            raise ValidationFailed("quantity", f"held:{needed}")
     for name in FIELDS:
         setattr(item, name, values[name])
     item.updated_at = now

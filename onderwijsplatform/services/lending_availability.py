@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask import current_app
 
 from onderwijsplatform.extensions import db
 from onderwijsplatform.models import (
@@ -187,6 +189,28 @@ def for_item(
         before=item.buffer_before,
         after=item.buffer_after,
     )
+
+
+def today(now: datetime) -> date:
+    """The date at the desk (Dutch time) at ``now``."""
+    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Amsterdam"))
+    return now.astimezone(zone).date()
+
+
+def peak_held(item: LendingItem, day: date, horizon_days: int = 400) -> int:
+    """The most sets that loans hold on any one day from ``day`` on (stock must cover it)."""
+    found = for_item(item, day)
+    stock = sum(hold.sets for hold in found.holds)
+    free = free_per_day(
+        stock,
+        found.holds,
+        found.desk,
+        day,
+        day + timedelta(days=horizon_days),
+        before=found.before,
+        after=found.after,
+    )
+    return stock - min(free, default=stock)
 
 
 def monday_of(day: date) -> date:

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from onderwijsplatform import scope
@@ -34,10 +32,7 @@ from onderwijsplatform.services.errors import InvalidTransition, ValidationFaile
 S = LoanState
 
 
-def today(now: datetime) -> date:
-    """The date at the desk (Dutch time) at ``now``."""
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Amsterdam"))
-    return now.astimezone(zone).date()
+today = availability.today
 
 
 @dataclass(frozen=True)

@@ -264,3 +264,18 @@ def test_the_day_list_shows_the_coming_pick_ups_and_returns(db, desk):
     assert monday.returns == []
     returns = loans.day_list(desk.staff, datetime(2027, 10, 20, 8, 0, tzinfo=UTC))
     assert [d.returns for d in returns if d.returns] == [[out]]
+
+
+def test_stock_cannot_drop_below_what_loans_hold(db, desk):
+    from onderwijsplatform.services import lending
+
+    loans.reserve(desk.coordinator, desk.item.id, _wish(sets=5), NOW)
+    loans.reserve(desk.second, desk.item.id, _wish(sets=4), NOW)
+    values = {name: getattr(desk.item, name) for name in lending.FIELDS}
+    with pytest.raises(ValidationFailed) as refused:
+        lending.update(desk.staff, desk.item, {**values, "quantity": 8}, [("multimeter", 1)], NOW)
+    assert (refused.value.field, refused.value.message) == ("quantity", "held:9")
+    assert desk.item.quantity == 15
+    lending.update(desk.staff, desk.item, {**values, "quantity": 9}, [("multimeter", 1)], NOW)
+    assert desk.item.quantity == 9
+    assert [c.name for c in desk.item.components] == ["multimeter"]

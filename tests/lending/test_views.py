@@ -198,3 +198,33 @@ def test_the_regions_public_page_lists_its_kits(client, db, desk):
     assert "sets vrij in week" in html
     assert desk.coordinator.school.name not in html
     assert client.get("/r/nergens/uitlenen").status_code == 404
+
+
+def test_the_region_admin_sets_the_desk_and_new_items_follow(client, db, desk):
+    from onderwijsplatform.models import LendingDesk, Role
+    from tests.factories import make_user
+
+    sign_in(client, desk.staff)
+    assert client.get("/staff/uitleen/balie").status_code == 404  # region admins only
+    sign_in(client, make_user(Role.REGION_ADMIN, region_id=desk.region.id))
+    token = csrf_token_from(client.get("/staff/uitleen/balie").get_data(as_text=True))
+    data = {
+        "csrf_token": token,
+        "closed_weekdays": ["2", "5", "6"],
+        "loan_days": "14",
+        "max_loan_days": "28",
+        "lead_days": "5",
+        "buffer_before": "0",
+        "buffer_after": "1",
+        "max_sets_per_school": "4",
+    }
+    never = client.post("/staff/uitleen/balie", data={**data, "closed_weekdays": list("0123456")})
+    assert never.status_code == 422
+    assert "minstens één dag open" in never.get_data(as_text=True)
+    assert client.post("/staff/uitleen/balie", data=data).status_code == 302
+    row = db.session.scalar(sa.select(LendingDesk).where(LendingDesk.region_id == desk.region.id))
+    assert row.closed_weekdays == [2, 5, 6]
+    assert row.loan_days == 14
+    new = client.get("/staff/uitleen/nieuw").get_data(as_text=True)
+    assert re.search(r'<input[^>]*name="lead_days"[^>]*value="5"', new)
+    assert re.search(r'<input[^>]*name="loan_days"[^>]*value="14"', new)

@@ -14,11 +14,12 @@ from onderwijsplatform.forms.lending import (
     CheckInForm,
     CheckOutForm,
     DeclineForm,
+    DeskForm,
     ItemForm,
     components_text,
     with_components,
 )
-from onderwijsplatform.identity.roles import staff_required
+from onderwijsplatform.identity.roles import region_admin_required, staff_required
 from onderwijsplatform.models import LendingItem, Loan, LoanState, utcnow
 from onderwijsplatform.services import lending, loans
 from onderwijsplatform.services.errors import InvalidTransition, ValidationFailed
@@ -43,6 +44,27 @@ def overview():
         short=loans.desk_listing(current_user, (S.RETURNED_PARTLY,)),
         days=loans.day_list(current_user, now),
     )
+
+
+@bp.route("/uitleen/balie", methods=["GET", "POST"], endpoint="lending_desk")
+@region_admin_required
+def desk_settings():
+    row = lending.desk(current_user.region_id)
+    if request.method == "POST":
+        form = DeskForm()
+    else:
+        form = DeskForm(
+            data={
+                "closed_weekdays": [str(day) for day in row.closed_weekdays],
+                **{name: str(getattr(row, name)) for name in lending.RULES},
+            }
+        )
+    if form.validate_on_submit():
+        with unit_of_work():
+            lending.save_desk(current_user, current_user.region_id, form.values(), utcnow())
+        flash(_("De instellingen van de uitleenbalie zijn opgeslagen."), "success")
+        return redirect(url_for("staff.lending"))
+    return render_template("staff/lending_desk.html", form=form), 422 if form.errors else 200
 
 
 def _item_form(item: LendingItem | None) -> ItemForm:
@@ -98,6 +120,12 @@ def _save_item(item: LendingItem | None):
         except ValidationFailed as error:
             if error.field == "exchange_weekday":
                 message = _("De uitleenbalie is op die dag dicht. Kies een dag waarop ze open is.")
+            elif error.field == "quantity":
+                message = _(
+                    "Er zijn op één dag al %(num)s sets gereserveerd of uitgeleend; de "
+                    "voorraad kan niet lager.",
+                    num=error.message.partition(":")[2],
+                )
             else:
                 message = _("Controleer deze waarde.")
             form[error.field].errors.append(message)
