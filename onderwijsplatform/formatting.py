@@ -11,7 +11,15 @@ from flask_babel import format_currency, format_date, format_datetime, format_de
 # One shape per width for every date on a page or in an email: "2 december 2026" and
 # "2 dec 2026" in Dutch, "2 December 2026" in English (no US month-first order, no seconds,
 # no time zone: the platform serves one time zone).
-_DAY = {"full": "EEEE d MMMM y", "long": "d MMMM y", "medium": "d MMM y"}
+_DAY = {
+    "full": "EEEE d MMMM y",
+    "long": "d MMMM y",
+    "medium": "d MMM y",
+    # Without the year, where the page already says which year it is about.
+    "weekday": "EEEE d MMMM",
+    "month": "d MMMM",
+    "short": "d MMM",
+}
 _TIME = "HH:mm"
 
 

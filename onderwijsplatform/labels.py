@@ -96,6 +96,33 @@ APP_CODES: dict[str, dict[str, object]] = {
         "region_admin": _l("Regiobeheerder"),
         "admin": _l("Platformbeheerder"),
     },
+    "loan_state": {
+        "requested": _l("Aangevraagd"),
+        "approved": _l("Goedgekeurd"),
+        "declined": _l("Afgewezen"),
+        "out": _l("Uitgeleend"),
+        "returned_partly": _l("Deels terug"),
+        "returned": _l("Terug"),
+        "lost": _l("Kwijt"),
+        "cancelled": _l("Geannuleerd"),
+    },
+    "handover": {
+        "pickup": _l("Ophalen bij de uitleenbalie"),
+        "delivery": _l("Bezorgen op school"),
+    },
+    "lending_approval": {
+        "auto": _l("Automatisch voor scholen van de regio"),
+        "owner": _l("De eigenaar keurt goed"),
+    },
+    "weekday": {
+        "0": _l("maandag"),
+        "1": _l("dinsdag"),
+        "2": _l("woensdag"),
+        "3": _l("donderdag"),
+        "4": _l("vrijdag"),
+        "5": _l("zaterdag"),
+        "6": _l("zondag"),
+    },
     # How well a suggestion fits: the codes of matching.labels.label_for(score).
     "score_label": {
         "zeer_goed": _l("Zeer goed"),
@@ -121,7 +148,8 @@ APP_CODES: dict[str, dict[str, object]] = {
         "by_host": _l("De gastheer bevestigt elke boeking"),
         "automatic": _l("Boekingen zijn meteen bevestigd"),
     },
-    "weekday": {
+    # The school days a visit series may repeat on.
+    "school_weekday": {
         "0": _l("maandag"),
         "1": _l("dinsdag"),
         "2": _l("woensdag"),

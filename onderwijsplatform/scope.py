@@ -26,6 +26,11 @@ from onderwijsplatform.models import (
     Contact,
     DuplicateFlag,
     Introduction,
+    KitComponent,
+    LendingDesk,
+    LendingItem,
+    Loan,
+    LoanShortage,
     MatchSuggestion,
     Offer,
     OfferRegion,
@@ -87,6 +92,11 @@ def _programmes(region_id: int) -> sa.Select[int]:
     return sa.select(VisitProgramme.id).where(VisitProgramme.region_id == region_id)
 
 
+def _items(region_id: int) -> sa.Select[int]:
+    # Kits, loans and their shortages belong to the region of the item (its lending desk).
+    return sa.select(LendingItem.id).where(LendingItem.region_id == region_id)
+
+
 def _mail(region_id: int) -> sa.ColumnElement[bool]:
     # Mail belongs to the region of the person it was sent to (AC-02).
     contacts = sa.select(Contact.email).where(
@@ -118,6 +128,13 @@ _IN_REGION: dict[type, Callable[[int], sa.ColumnElement[bool]]] = {
     VisitSlot: lambda rid: VisitSlot.programme_id.in_(_programmes(rid)),
     VisitBooking: lambda rid: VisitBooking.slot_id.in_(
         sa.select(VisitSlot.id).where(VisitSlot.programme_id.in_(_programmes(rid)))
+    ),
+    LendingDesk: lambda rid: LendingDesk.region_id == rid,
+    LendingItem: lambda rid: LendingItem.region_id == rid,
+    KitComponent: lambda rid: KitComponent.item_id.in_(_items(rid)),
+    Loan: lambda rid: Loan.item_id.in_(_items(rid)),
+    LoanShortage: lambda rid: LoanShortage.loan_id.in_(
+        sa.select(Loan.id).where(Loan.item_id.in_(_items(rid)))
     ),
 }
 

@@ -117,3 +117,17 @@ def test_demo_visit_programmes_have_slots_outside_weekends(db):
     region_id = programmes[0].region_id
     assert len(visit_programmes.open_in(region_id, utcnow())) == 3
     assert demo.seed().created.get("visit programmes") is None  # idempotent
+
+
+def test_the_assen_demo_region_lends_kits_with_components(db):
+    from onderwijsplatform.models import LendingDesk, LendingItem
+
+    demo.seed()
+    demo.seed()  # idempotent
+    assen = db.session.scalar(sa.select(Region).where(Region.code == "assen"))
+    items = db.session.scalars(
+        sa.select(LendingItem).where(LendingItem.region_id == assen.id)
+    ).all()
+    assert len(items) == 4
+    assert all(item.components for item in items)
+    assert _count(db, LendingDesk, LendingDesk.region_id == assen.id) == 1

@@ -24,7 +24,7 @@ from onderwijsplatform.models import (
     utcnow,
 )
 
-JOBS = ("introduction-reminders", "outcome-requests", "digest", "expire-intakes")
+JOBS = ("introduction-reminders", "outcome-requests", "digest", "expire-intakes", "loan-reminders")
 _SUMMARY = re.compile(r"^([a-z-]+): (.*)$")
 
 
@@ -122,6 +122,7 @@ def test_jobs_run_does_all_due_work_once(runner):
         "outcome-requests": "0 outcome requests queued",
         "digest": "0 digest emails queued",
         "expire-intakes": "0 unconfirmed intakes deleted.",
+        "loan-reminders": "0 pickup, 0 due, 0 overdue reminders queued",
     }
     assert _outbox() == Counter(
         {"introduction_reminder": 2, "outcome_request": 2, "digest": digests}

@@ -24,12 +24,16 @@ PUBLIC = {
     "regions.home",
     "regions.catalogue",
     "regions.embed",
+    # The region's lendable kits with free sets per week: no loans, schools or people.
+    "regions.lending",
     # Finding one's region by postcode: a redirect to a public page, nothing stored.
     "public.find_region",
     # The read API for regional websites: regions and their catalogue, no personal data.
     "api.openapi",
     "api.regions",
     "api.offers",
+    # The region's lendable kits with free sets per week: titles and counts, no loans or schools.
+    "api.items",
     # Signing in and asking for a link: the same answer for known and unknown addresses.
     "auth.login",
     "auth.logout",

@@ -116,7 +116,7 @@ class SlotPlanForm(FlaskForm):
 
     first = DayField(_l("Eerste dag"), [DataRequired(REQUIRED)])
     last = DayField(_l("Laatste dag (bij herhalen)"))
-    weekdays = CodesField(_l("Elke week op"), codes="weekday")
+    weekdays = CodesField(_l("Elke week op"), codes="school_weekday")
     start = ClockField(_l("Begintijd"), [DataRequired(REQUIRED)])
     end = ClockField(_l("Eindtijd"), [DataRequired(REQUIRED)])
     capacity_pupils = NumberField(_l("Plaatsen voor leerlingen"), low=1, high=2000)

@@ -7,6 +7,18 @@ from onderwijsplatform.models.introductions import (
     Introduction,
     IntroductionState,
 )
+from onderwijsplatform.models.lending import (
+    HOLDING,
+    LOAN_TRANSITIONS,
+    Handover,
+    KitComponent,
+    LendingApproval,
+    LendingDesk,
+    LendingItem,
+    Loan,
+    LoanShortage,
+    LoanState,
+)
 from onderwijsplatform.models.matches import MatchSuggestion, SuggestionState
 from onderwijsplatform.models.offers import Offer, OfferRegion, OfferStatus
 from onderwijsplatform.models.organisations import (
@@ -38,7 +50,9 @@ from onderwijsplatform.models.visits import (
 __all__ = [
     "ALLOWED_TRANSITIONS",
     "BOOKING_TRANSITIONS",
+    "HOLDING",
     "HOLDING_STATES",
+    "LOAN_TRANSITIONS",
     "Approval",
     "AuditEvent",
     "Base",
@@ -46,9 +60,17 @@ __all__ = [
     "Confirmation",
     "Contact",
     "DuplicateFlag",
+    "Handover",
     "HolidayZone",
     "Introduction",
     "IntroductionState",
+    "KitComponent",
+    "LendingApproval",
+    "LendingDesk",
+    "LendingItem",
+    "Loan",
+    "LoanShortage",
+    "LoanState",
     "MatchSuggestion",
     "Offer",
     "OfferRegion",

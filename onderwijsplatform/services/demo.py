@@ -29,7 +29,7 @@ from onderwijsplatform.models import (
     User,
     utcnow,
 )
-from onderwijsplatform.services import demo_visits, pool
+from onderwijsplatform.services import demo_lending, demo_visits, pool
 
 DEMO_SCHOOL_YEAR = "2026-2027"
 # Shown on the console by `make run`; never used outside the demo database.
@@ -275,6 +275,7 @@ def seed() -> SeedResult:
     db.session.flush()
     for data in regions:
         _share(data, result)
+    demo_lending.seed(result)
     db.session.flush()
     demo_visits.seed(result)
     db.session.flush()

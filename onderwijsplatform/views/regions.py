@@ -1,4 +1,4 @@
-"""Public pages per region: its figures, its catalogue of offers, and an embeddable copy."""
+"""Public pages per region: its figures, its catalogue of offers and kits, an embeddable copy."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from flask import Blueprint, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from onderwijsplatform.forms.catalogue import CatalogueFilterForm
-from onderwijsplatform.services import catalogue, regions
+from onderwijsplatform.models import utcnow
+from onderwijsplatform.services import catalogue, lending, loans, regions
 from onderwijsplatform.services.errors import ValidationFailed
 
 bp = Blueprint("regions", __name__, url_prefix="/r/<code>")
@@ -66,3 +67,10 @@ def catalogue_page(code: str):
 def embed(code: str):
     # security.py lets any site frame this page (and no other).
     return _catalogue(code, "regions/embed.html")
+
+
+@bp.get("/uitlenen", endpoint="lending")
+def lending_catalogue(code: str):
+    region = regions.by_code(code)
+    rows = lending.with_weeks(lending.public_listing(region.id), loans.today(utcnow()))
+    return render_template("regions/lending.html", region=region, rows=rows)

@@ -14,6 +14,9 @@ import sqlalchemy as sa
 from onderwijsplatform.identity import sessions
 from onderwijsplatform.models import (
     Introduction,
+    KitComponent,
+    LendingItem,
+    Loan,
     MatchSuggestion,
     OutboxEmail,
     Outcome,
@@ -53,7 +56,19 @@ def _foreign_objects(db, world, other) -> dict[str, int]:
         starts_on=date(2026, 12, 19),
         ends_on=date(2027, 1, 3),
     )
-    db.session.add_all([outcome, suggestion, message, holiday])
+    item = LendingItem(region_id=other.region.id, title="Leskist", quantity=3)
+    item.components = [KitComponent(name="Multimeter", count=1)]
+    db.session.add_all([outcome, suggestion, message, holiday, item])
+    db.session.flush()
+    loan = Loan(
+        item_id=item.id,
+        school_id=other.school.id,
+        coordinator_id=other.coordinator.id,
+        sets=1,
+        starts_on=date(2027, 3, 1),
+        ends_on=date(2027, 3, 19),
+    )
+    db.session.add(loan)
     programme = make_programme(db, other)
     slot = make_slot(db, programme)
     booking = VisitBooking(
@@ -79,6 +94,8 @@ def _foreign_objects(db, world, other) -> dict[str, int]:
         "programme_id": programme.id,
         "slot_id": slot.id,
         "booking_id": booking.id,
+        "item_id": item.id,
+        "loan_id": loan.id,
     }
 
 
@@ -132,6 +149,8 @@ def test_no_route_reveals_or_changes_another_regions_objects(client, app, db, wo
     assert leaks == []
     db.session.expire_all()
     assert db.session.get(Introduction, other.intro.id).state.value == "requested"
+    assert db.session.get(Loan, ids["loan_id"]).state.value == "requested"
+    assert db.session.get(LendingItem, ids["item_id"]).title == "Leskist"
     assert db.session.scalar(
         sa.select(RegionHoliday.id).where(RegionHoliday.id == ids["holiday_id"])
     )
@@ -147,6 +166,8 @@ def test_the_walk_does_find_a_leak_where_access_is_allowed(client, app, db, worl
     assert any("/staff/introducties/<id:introduction_id>" in line for line in reached)
     assert any("/staff/cofinanciering/<id:outcome_id>" in line for line in reached)
     assert any("/staff/bezoeken/boekingen/<id:booking_id>" in line for line in reached)
+    assert any("/staff/uitleen/<id:item_id>" in line for line in reached)
+    assert any("/staff/uitleen/reserveringen/<id:loan_id>" in line for line in reached)
 
 
 # The downloads of the ledger take no id, so the walk above does not reach them. Who may

@@ -75,6 +75,70 @@ OFFER = {
 }
 
 
+ITEM = {
+    "type": "object",
+    "description": "A lendable kit or piece of equipment with its free sets per week: the "
+    "fewest sets free on any day of that week, from the same function as every page.",
+    "required": ["id", "title", "sets", "weeks"],
+    "additionalProperties": False,
+    "properties": {
+        "id": {"type": "integer"},
+        "title": {"type": "string"},
+        "description": {"type": "string"},
+        "owner": {"type": ["string", "null"], "description": "The owning organisation"},
+        "kinds": _list_of("kinds"),
+        "sectors": _list_of("sectors"),
+        "themes": {"type": "array", "items": {"type": "string"}},
+        "target_groups": _list_of("target_groups"),
+        "sets": {"type": "integer", "minimum": 0},
+        "loan_days": {"type": "integer", "minimum": 1},
+        "components": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["name", "count"],
+                "additionalProperties": False,
+                "properties": {
+                    "name": {"type": "string"},
+                    "count": {"type": "integer", "minimum": 1},
+                },
+            },
+        },
+        "weeks": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["year", "week", "monday", "free"],
+                "additionalProperties": False,
+                "properties": {
+                    "year": {"type": "integer"},
+                    "week": {"type": "integer", "minimum": 1, "maximum": 53},
+                    "monday": {"type": "string", "format": "date"},
+                    "free": {"type": "integer", "minimum": 0},
+                },
+            },
+        },
+    },
+}
+
+
+def _region_code() -> dict[str, Any]:
+    return {
+        "name": "code",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string"},
+        "description": "The region's code, as in /r/<code>/",
+    }
+
+
+def _json(description: str, schema: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+    }
+
+
 def document() -> dict[str, Any]:
     """The whole OpenAPI 3.1 document."""
     return {
@@ -168,9 +232,40 @@ def document() -> dict[str, Any]:
                     },
                 }
             },
+            "/regions/{code}/items": {
+                "get": {
+                    "operationId": "listRegionItems",
+                    "summary": "A region's lendable kits with free sets per week",
+                    "parameters": [
+                        _region_code(),
+                        _query(
+                            "weeks",
+                            {"type": "integer", "minimum": 1, "maximum": 26},
+                            "How many weeks from this one, 8 by default",
+                        ),
+                    ],
+                    "responses": {
+                        "200": _json("The reservable items, by title", "ItemList"),
+                        "304": {"description": "Not modified since the ETag given"},
+                        "400": _error("A query parameter is wrong; `parameter` names it"),
+                        "404": _error("No region with this code"),
+                        "429": _error("Too many requests"),
+                    },
+                }
+            },
         },
         "components": {
             "schemas": {
+                "Item": ITEM,
+                "ItemList": {
+                    "type": "object",
+                    "required": ["region", "items"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "region": {"type": "string"},
+                        "items": {"type": "array", "items": {"$ref": "#/components/schemas/Item"}},
+                    },
+                },
                 "Region": {
                     "type": "object",
                     "required": ["code", "name", "active_offers", "schools", "open_requests"],

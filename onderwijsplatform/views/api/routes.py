@@ -1,4 +1,4 @@
-"""The API's routes: regions, a region's offers, and the OpenAPI document that describes them."""
+"""The API's routes: regions, a region's offers and lendable items, and their OpenAPI document."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ from flask import jsonify, request, url_for
 from werkzeug.wrappers import Response
 
 from onderwijsplatform.forms.catalogue import CatalogueFilterForm
-from onderwijsplatform.services import catalogue, exchange_files, regions
+from onderwijsplatform.models import utcnow
+from onderwijsplatform.services import catalogue, exchange_files, lending, loans, regions
 from onderwijsplatform.services.errors import ValidationFailed
 from onderwijsplatform.views.api.blueprint import bp
 from onderwijsplatform.views.api.openapi import document
 
 MAX_PER_PAGE = 100
+MAX_WEEKS = 26
 
 
 def bad_parameter(name: str, message: str) -> tuple[Response, int]:
@@ -95,3 +97,48 @@ def list_offers(code: str) -> Response | tuple[Response, int]:
         args: dict[str, Any] = {**request.args, "page": results.page + 1}
         body["next"] = url_for("api.offers", code=region.code, _external=True, **args)
     return jsonify(body)
+
+
+@bp.get("/regions/<code>/items", endpoint="items")
+def list_items(code: str) -> Response | tuple[Response, int]:
+    region = regions.by_code(code)
+    for name, value in request.args.items(multi=True):
+        if name != "weeks":
+            return bad_parameter(name, "unknown parameter")
+        if not value:
+            return bad_parameter(name, "give a value, or leave the parameter out")
+    try:
+        weeks = _page_number("weeks", lending.WEEKS_SHOWN, MAX_WEEKS)
+    except ValidationFailed as error:
+        return bad_parameter(error.field, error.message)
+    rows = lending.with_weeks(lending.public_listing(region.id), loans.today(utcnow()), weeks)
+    return jsonify(
+        {
+            "region": region.code,
+            "items": [
+                {
+                    "id": row.item.id,
+                    "title": row.item.title,
+                    "description": row.item.description,
+                    "owner": row.item.owner.name if row.item.owner else None,
+                    "kinds": row.item.kinds,
+                    "sectors": row.item.sectors,
+                    "themes": row.item.themes,
+                    "target_groups": row.item.target_groups,
+                    "sets": row.item.quantity,
+                    "loan_days": row.item.loan_days,
+                    "components": [{"name": c.name, "count": c.count} for c in row.item.components],
+                    "weeks": [
+                        {
+                            "year": w.monday.isocalendar().year,
+                            "week": w.number,
+                            "monday": w.monday.isoformat(),
+                            "free": w.free,
+                        }
+                        for w in row.weeks
+                    ],
+                }
+                for row in rows
+            ],
+        }
+    )
