@@ -24,7 +24,13 @@ from onderwijsplatform.models import (
     utcnow,
 )
 
-JOBS = ("introduction-reminders", "outcome-requests", "digest", "expire-intakes")
+JOBS = (
+    "introduction-reminders",
+    "outcome-requests",
+    "digest",
+    "expire-intakes",
+    "purge-mail-bodies",
+)
 _SUMMARY = re.compile(r"^([a-z-]+): (.*)$")
 
 
@@ -122,6 +128,7 @@ def test_jobs_run_does_all_due_work_once(runner):
         "outcome-requests": "0 outcome requests queued",
         "digest": "0 digest emails queued",
         "expire-intakes": "0 unconfirmed intakes deleted.",
+        "purge-mail-bodies": "emptied 0 email bodies older than 90 days",
     }
     assert _outbox() == Counter(
         {"introduction_reminder": 2, "outcome_request": 2, "digest": digests}

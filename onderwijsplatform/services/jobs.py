@@ -23,6 +23,7 @@ JOB_MODULES: tuple[str, ...] = (
     "onderwijsplatform.services.followup",
     "onderwijsplatform.services.digest",
     "onderwijsplatform.services.intake",
+    "onderwijsplatform.services.retention",
 )
 
 

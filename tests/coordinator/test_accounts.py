@@ -15,13 +15,13 @@ from onderwijsplatform.identity import accounts
 from onderwijsplatform.models import Role, Token, TokenPurpose, User, utcnow
 from tests.conftest import csrf_token_from, sign_in
 from tests.coordinator.conftest import outbox_rows, post_form
-from tests.factories import PASSWORD, make_school, make_user
+from tests.factories import PASSWORD, delivered_text, make_school, make_user
 
 LINK = re.compile(r"http://\S+/(uitnodiging|wachtwoord-herstellen|inloglink)/(\S+)")
 
 
 def _link(row) -> str:
-    match = LINK.search(row.body_text)
+    match = LINK.search(delivered_text(row))
     assert match, row.body_text
     return f"/{match.group(1)}/{match.group(2)}"
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from onderwijsplatform.models import IntroductionState, OutboxEmail, Outcome, utcnow
 from onderwijsplatform.services import followup, introductions
 from tests.conftest import csrf_token_from
+from tests.factories import delivered_text
 
 
 def agreed(db, world, days_ago=2):
@@ -24,7 +25,9 @@ def links(db):
         sa.select(OutboxEmail).where(OutboxEmail.template == "outcome_request")
     ).all()
     return {
-        m.dedupe_key.rsplit(":", 1)[1]: re.search(r"(/terugkoppeling/\S+)", m.body_text).group(1)
+        m.dedupe_key.rsplit(":", 1)[1]: re.search(
+            r"(/terugkoppeling/\S+)", delivered_text(m)
+        ).group(1)
         for m in mails
     }
 
