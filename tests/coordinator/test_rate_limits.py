@@ -9,7 +9,7 @@ from onderwijsplatform import create_app
 from onderwijsplatform.extensions import db as _db
 from onderwijsplatform.extensions import limiter
 from onderwijsplatform.models import OutboxEmail, Role
-from tests.conftest import TEST_CONFIG, csrf_token_from
+from tests.conftest import TEST_CONFIG, ClosingClient, csrf_token_from
 from tests.factories import PASSWORD, make_user
 
 
@@ -21,6 +21,7 @@ def limited_client(tmp_path):
     app = create_app(
         {**TEST_CONFIG, "RATELIMIT_ENABLED": True, "SQLALCHEMY_DATABASE_URI": database}
     )
+    app.test_client_class = ClosingClient
     with app.app_context():
         _db.create_all()
     limiter.reset()

@@ -22,7 +22,7 @@ from onderwijsplatform.identity.roles import home_endpoint
 from onderwijsplatform.models import TokenPurpose, User
 from onderwijsplatform.security import is_safe_next
 from onderwijsplatform.services.errors import InvalidToken, ValidationFailed
-from onderwijsplatform.transaction import unit_of_work
+from onderwijsplatform.transaction import after_response, unit_of_work
 from onderwijsplatform.views.auth.blueprint import bp
 
 TOKEN_MAX = 100
@@ -130,9 +130,10 @@ def logout():
 def _link_request(template: str, send) -> object:
     form = EmailOnlyForm()
     if form.validate_on_submit():
-        with unit_of_work():
-            send(form.email.data)
-        # The same page for known and unknown addresses (AUTH-03).
+        email = form.email.data
+        # The same page for known and unknown addresses (AUTH-03), in the same time: the
+        # lookup, the token and the email happen after the answer has gone out.
+        after_response(lambda: send(email))
         return render_template("auth/link_sent.html")
     return render_template(template, form=form)
 
