@@ -1,11 +1,11 @@
-"""Security headers on every response, and a same-site check for the next URL."""
+"""Security headers on every response, a same-site check for the next URL, no file parts."""
 
 from __future__ import annotations
 
 from typing import TypeGuard
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = (
@@ -15,10 +15,14 @@ CSP = (
 
 
 def is_safe_next(target: str | None) -> TypeGuard[str]:
-    """True only for a same-site relative path (no scheme, host or backslash tricks)."""
+    """True only for a same-site relative path (no scheme, host or backslash tricks).
+
+    Control characters and line breaks are refused too: a redirect cannot carry them
+    (the Location header would be a 500), and no page of ours has them in its path.
+    """
     if not target or not target.startswith("/") or target.startswith("//"):
         return False
-    if "\\" in target:
+    if "\\" in target or not target.isprintable() or len(target) > 2000:
         return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc
@@ -49,6 +53,13 @@ def _set_headers(response: Response) -> Response:
     return response
 
 
+def _refuse_file_parts() -> None:
+    # No form of ours takes a file. A text field sent as a multipart file part would reach
+    # WTForms as a FileStorage object (len() of it is a 500): refuse it up front, plainly.
+    if request.mimetype == "multipart/form-data" and request.files:
+        abort(400)
+
+
 def init_app(app: Flask) -> None:
     hops = int(app.config["PROXY_HOPS"])
     if hops:
@@ -56,4 +67,5 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
         )
+    app.before_request(_refuse_file_parts)
     app.after_request(_set_headers)
