@@ -1,7 +1,8 @@
 """Hardening: emailed sign-in links stored sealed, and mail bodies that can be purged.
 
-Messages queued before this revision keep their bodies as they are; the retention job
-(`flask jobs purge-mail-bodies`) empties them once their period has passed.
+Messages stored before this revision keep their links readable until
+`flask outbox mask-stored` (run once after the upgrade) masks them; the retention job
+(`flask jobs purge-mail-bodies`) empties old bodies once their period has passed.
 
 Revision ID: 0004_hardening
 Revises: 0003_company_pool

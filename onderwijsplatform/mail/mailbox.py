@@ -97,6 +97,30 @@ def purge_bodies(now: datetime, *, keep_days: int) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+def mask_stored(batch: int = 500) -> int:
+    """Mask the sign-in links of messages stored before links were masked; return how many.
+
+    A message still to be sent keeps its links sealed; a sent one needs them no more, so
+    they go. Safe to run again: masked rows hold no links left to find. Flushes.
+    """
+    changed = 0
+    query = (
+        sa.select(OutboxEmail)
+        .where(OutboxEmail.sealed_links.is_(None), OutboxEmail.body_purged_at.is_(None))
+        .order_by(OutboxEmail.id)
+        .execution_options(yield_per=batch)
+    )
+    for row in db.session.scalars(query):
+        masked = masking.mask(row.subject, row.body_text, row.body_html)
+        if masked.sealed_links is None:
+            continue
+        row.subject, row.body_text, row.body_html = masked.subject, masked.text, masked.html
+        row.sealed_links = None if row.status is OutboxStatus.SENT else masked.sealed_links
+        changed += 1
+    db.session.flush()
+    return changed
+
+
 @dataclass(frozen=True)
 class MailOverview:
     """One page of the staff mail list, with the counts per filter and the backlog age."""

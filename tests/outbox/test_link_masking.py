@@ -204,3 +204,31 @@ def test_retention_empties_old_bodies_only(worker_app):
     page = _get(client, f"/staff/mail/{ids['old-sent']}").get_data(as_text=True)
     assert "na de bewaartermijn verwijderd" in page
     assert mailbox.shown(db.session.get(OutboxEmail, ids["new-sent"]), "x").text
+
+
+def test_links_stored_before_masking_are_masked_by_the_command(worker_app, sink):
+    worker_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=sink.port)
+    link = external_url("auth.login_link", token="van-voor-de-upgrade")
+    rows = {}
+    for status in (OutboxStatus.PENDING, OutboxStatus.SENT):
+        row = outbox.enqueue(
+            "test_mail",
+            to="c@school.example",
+            context={"requested_at": utcnow()},
+            dedupe_key=f"legacy-{status.value}",
+        )
+        row.body_text += f"Inloggen: {link}\n"  # as rows were stored before this version
+        row.status = status
+        rows[status] = row.id
+    db.session.commit()
+    result = worker_app.test_cli_runner().invoke(args=["outbox", "mask-stored"])
+    assert result.exit_code == 0, result.output
+    assert "masked the links of 2 stored emails" in result.output
+    again = worker_app.test_cli_runner().invoke(args=["outbox", "mask-stored"])
+    assert "masked the links of 0 stored emails" in again.output
+    db.session.expire_all()
+    for row_id in rows.values():
+        assert "van-voor-de-upgrade" not in db.session.get(OutboxEmail, row_id).body_text
+    assert db.session.get(OutboxEmail, rows[OutboxStatus.SENT]).sealed_links is None
+    assert deliver().sent == 1  # the pending one still goes out with its working link
+    assert link in _parts(sink.received[0].parsed())[0]
