@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TypeGuard
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, abort, current_app, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = (
@@ -46,7 +46,9 @@ def _set_headers(response: Response) -> Response:
         headers["Referrer-Policy"] = "no-referrer"
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if request.is_secure:
+    # Decided by the public URL too: behind a proxy that does not pass X-Forwarded-Proto
+    # (or one gunicorn does not trust) the request looks like plain http.
+    if request.is_secure or current_app.config["PUBLIC_URL"].startswith("https://"):
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     if request.method == "POST" or request.endpoint not in (None, "static", "bootstrap.static"):
         headers.setdefault("Cache-Control", "no-store")

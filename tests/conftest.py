@@ -153,11 +153,9 @@ def csrf(client: FlaskClient):
 def sign_in(client: FlaskClient, user) -> None:
     """Put ``user`` in the client's session as Flask-Login does (with the "strong"
     session-protection identifier), for tests that are not about signing in."""
-    from flask_login.utils import _create_identifier
-
     app = client.application
     with app.test_request_context(environ_base=client.environ_base):
-        identifier = _create_identifier()
+        identifier = app.login_manager._session_identifier_generator()
     with client.session_transaction() as session:
         session["_user_id"] = user.session_token
         session["_fresh"] = True

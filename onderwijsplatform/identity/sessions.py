@@ -238,8 +238,22 @@ def _enforce_limits() -> Response | None:
     return None
 
 
+def session_identifier() -> str:
+    """What binds a signed-in session to its browser: the client address and user agent.
+
+    Flask-Login's own identifier reads X-Forwarded-For, which any client can send: a
+    stolen cookie plus a forged header would pass. ``request.remote_addr`` is the
+    address the server saw, or what the configured number of trusted proxies reported
+    (``FLASK_PROXY_HOPS``, Werkzeug's ProxyFix), never a header the client chose.
+    """
+    agent = request.headers.get("User-Agent", "")
+    text = f"{request.remote_addr or ''}|{agent}"
+    return hashlib.sha512(text.encode("utf-8", "replace")).hexdigest()
+
+
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
+    login_manager._session_identifier_generator = session_identifier
     login_manager.user_loader(_load_user)
     login_manager.unauthorized_handler(_unauthorized)
     login_manager.session_protection = "strong"
