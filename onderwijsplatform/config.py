@@ -50,6 +50,8 @@ DEFAULTS: dict[str, Any] = {
     "MATCHING_MIN_SCORE": 0.2,
     "IMPORT_MAX_BYTES": 200 * 1024 * 1024,
     "OUTBOX_RETRY_CAP_SECONDS": 3600,
+    # Days a sent (or failed) email keeps its text before the retention job empties it.
+    "MAIL_BODY_RETENTION_DAYS": 90,
     "INTAKE_REGION_CODE": None,
     "INTAKE_MIN_FILL_SECONDS": 3,
     "DIGEST_MIN_SCORE": 0.5,

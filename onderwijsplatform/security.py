@@ -1,11 +1,11 @@
-"""Security headers on every response, and a same-site check for the next URL."""
+"""Security headers on every response, a same-site check for the next URL, no file parts."""
 
 from __future__ import annotations
 
 from typing import TypeGuard
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, current_app, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = (
@@ -15,10 +15,14 @@ CSP = (
 
 
 def is_safe_next(target: str | None) -> TypeGuard[str]:
-    """True only for a same-site relative path (no scheme, host or backslash tricks)."""
+    """True only for a same-site relative path (no scheme, host or backslash tricks).
+
+    Control characters and line breaks are refused too: a redirect cannot carry them
+    (the Location header would be a 500), and no page of ours has them in its path.
+    """
     if not target or not target.startswith("/") or target.startswith("//"):
         return False
-    if "\\" in target:
+    if "\\" in target or not target.isprintable() or len(target) > 2000:
         return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc
@@ -42,11 +46,20 @@ def _set_headers(response: Response) -> Response:
         headers["Referrer-Policy"] = "no-referrer"
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if request.is_secure:
+    # Decided by the public URL too: behind a proxy that does not pass X-Forwarded-Proto
+    # (or one gunicorn does not trust) the request looks like plain http.
+    if request.is_secure or current_app.config["PUBLIC_URL"].startswith("https://"):
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     if request.method == "POST" or request.endpoint not in (None, "static", "bootstrap.static"):
         headers.setdefault("Cache-Control", "no-store")
     return response
+
+
+def _refuse_file_parts() -> None:
+    # No form of ours takes a file. A text field sent as a multipart file part would reach
+    # WTForms as a FileStorage object (len() of it is a 500): refuse it up front, plainly.
+    if request.mimetype == "multipart/form-data" and request.files:
+        abort(400)
 
 
 def init_app(app: Flask) -> None:
@@ -56,4 +69,5 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
         )
+    app.before_request(_refuse_file_parts)
     app.after_request(_set_headers)

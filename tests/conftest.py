@@ -94,7 +94,20 @@ def db(app: Flask) -> Iterator:
                 engines[key] = engine
 
 
-class IsolatedClient(FlaskClient):
+class ClosingClient(FlaskClient):
+    """Closes each response once it is read, as a WSGI server does after the last byte.
+
+    Work queued with ``transaction.after_response`` runs then, before the test goes on.
+    """
+
+    def open(self, *args, **kwargs):
+        response = super().open(*args, **kwargs)
+        response.get_data()  # buffered first, so the body can still be read afterwards
+        response.close()
+        return response
+
+
+class IsolatedClient(ClosingClient):
     """Runs each request in a fresh context, as a real server would.
 
     The ``db`` fixture keeps an app context pushed for the test body; without this,
@@ -140,11 +153,9 @@ def csrf(client: FlaskClient):
 def sign_in(client: FlaskClient, user) -> None:
     """Put ``user`` in the client's session as Flask-Login does (with the "strong"
     session-protection identifier), for tests that are not about signing in."""
-    from flask_login.utils import _create_identifier
-
     app = client.application
     with app.test_request_context(environ_base=client.environ_base):
-        identifier = _create_identifier()
+        identifier = app.login_manager._session_identifier_generator()
     with client.session_transaction() as session:
         session["_user_id"] = user.session_token
         session["_fresh"] = True
@@ -164,6 +175,7 @@ def limited_client(tmp_path):
             "RATELIMIT_ENABLED": True,
         }
     )
+    limited.test_client_class = ClosingClient
     with limited.app_context():
         _db.create_all()
     limiter.reset()

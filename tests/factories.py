@@ -165,3 +165,10 @@ def make_request(school: Organisation | None = None, **overrides: Any) -> School
         **overrides,
     }
     return _save(SchoolRequest(**values))
+
+
+def delivered_text(mail) -> str:
+    """The text part of an outbox row as its recipient gets it: with the real links."""
+    from onderwijsplatform.mail import masking
+
+    return masking.unmask(mail.body_text, mail.sealed_links)

@@ -59,3 +59,31 @@ def test_behind_a_proxy_the_client_address_comes_from_x_forwarded_for(hops, seen
         headers={"X-Forwarded-For": "203.0.113.7"},
     )
     assert response.get_data(as_text=True) == seen
+
+
+@pytest.mark.parametrize(
+    ("public_url", "hsts"), [("https://sto.example", True), ("http://127.0.0.1:5000", False)]
+)
+def test_hsts_follows_the_public_url_even_when_the_proxy_scheme_is_lost(public_url, hsts):
+    from tests.conftest import TEST_CONFIG
+
+    app = create_app({**TEST_CONFIG, "PUBLIC_URL": public_url})
+    response = app.test_client().get("/privacy")  # plain http, no X-Forwarded-Proto
+    assert ("Strict-Transport-Security" in response.headers) is hsts
+
+
+def test_a_stolen_session_cookie_does_not_pass_with_a_forged_forwarded_for(app, client, db):
+    from onderwijsplatform.models import Role
+    from tests.conftest import sign_in
+    from tests.factories import make_user
+
+    owner = client.application.test_client()
+    owner.environ_base["REMOTE_ADDR"] = "192.0.2.1"
+    sign_in(owner, make_user(Role.STAFF))
+    assert owner.get("/staff/mail/").status_code == 200
+    cookie = owner.get_cookie("session")
+    thief = client.application.test_client()
+    thief.environ_base["REMOTE_ADDR"] = "198.51.100.9"
+    thief.set_cookie(cookie.key, cookie.value, domain=cookie.domain)
+    response = thief.get("/staff/mail/", headers={"X-Forwarded-For": "192.0.2.1"})
+    assert response.status_code == 302  # the session is not the thief's: sign in first

@@ -24,7 +24,14 @@ from onderwijsplatform.models import (
     utcnow,
 )
 
-JOBS = ("introduction-reminders", "outcome-requests", "digest", "expire-intakes", "loan-reminders")
+JOBS = (
+    "introduction-reminders",
+    "outcome-requests",
+    "digest",
+    "expire-intakes",
+    "loan-reminders",
+    "purge-mail-bodies",
+)
 _SUMMARY = re.compile(r"^([a-z-]+): (.*)$")
 
 
@@ -123,6 +130,7 @@ def test_jobs_run_does_all_due_work_once(runner):
         "digest": "0 digest emails queued",
         "expire-intakes": "0 unconfirmed intakes deleted.",
         "loan-reminders": "0 pickup, 0 due, 0 overdue reminders queued",
+        "purge-mail-bodies": "emptied 0 email bodies older than 90 days",
     }
     assert _outbox() == Counter(
         {"introduction_reminder": 2, "outcome_request": 2, "digest": digests}

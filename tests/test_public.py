@@ -97,3 +97,39 @@ def test_security_txt(client):
     response = client.get("/.well-known/security.txt")
     assert response.status_code == 200
     assert "Contact: mailto:" in response.get_data(as_text=True)
+
+
+def test_healthz_reports_the_database_and_the_outbox_backlog(client, db):
+    from datetime import timedelta
+
+    from onderwijsplatform.mail import outbox
+    from onderwijsplatform.models import utcnow
+
+    empty = client.get("/healthz")
+    assert empty.status_code == 200
+    assert empty.json == {
+        "ok": True,
+        "database": "ok",
+        "outbox": {"backlog": 0, "oldest_pending_seconds": None},
+    }
+    outbox.enqueue_test_mail("iemand@school.example", now=utcnow() - timedelta(minutes=10))
+    outbox.enqueue_test_mail("ander@school.example")
+    body = client.get("/healthz").get_data(as_text=True)
+    report = client.get("/healthz").json
+    assert report["outbox"]["backlog"] == 2
+    assert 590 <= report["outbox"]["oldest_pending_seconds"] <= 700
+    assert "@" not in body  # no addresses, no names
+
+
+def test_healthz_says_503_when_the_database_is_gone(app, client, db, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from onderwijsplatform.services import health
+
+    def broken(*args, **kwargs):
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(health.db.session, "execute", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json == {"ok": False, "database": "unreachable", "outbox": None}

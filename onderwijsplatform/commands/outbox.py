@@ -121,6 +121,17 @@ def work_command(interval: float | None, until_empty: bool) -> None:
     )
 
 
+@outbox_group.command("mask-stored")
+@with_appcontext
+def mask_stored_command() -> None:
+    """Mask the sign-in links in emails stored before this version (run once after upgrading)."""
+    from onderwijsplatform.mail import mailbox
+
+    with unit_of_work():
+        count = mailbox.mask_stored()
+    click.echo(f"masked the links of {count} stored emails")
+
+
 @outbox_group.command("test-mail")
 @click.argument("address")
 @click.option("--language", type=click.Choice(["nl", "en"]), default="nl", show_default=True)

@@ -8,6 +8,18 @@ from wtforms import RadioField, SelectChoice
 from wtforms.validators import InputRequired, Optional
 
 from onderwijsplatform.forms.fields import NumberField, text_field
+from onderwijsplatform.models.outcomes import HOURS_MAX, MATERIALS_MAX_EUROS
+
+HOURS_MESSAGE = _l(
+    "Vul een aantal uren in van 0 tot en met %(max)s, zoals 2,5. Meer uren voor één "
+    "activiteit is niet aannemelijk; neem anders contact op met het regioteam.",
+    max=HOURS_MAX,
+)
+MATERIALS_MESSAGE = _l(
+    "Vul een bedrag in euro in van 0 tot en met %(max)s, zoals 150,00. Een hogere waarde "
+    "voor één activiteit is niet aannemelijk; neem anders contact op met het regioteam.",
+    max=f"{MATERIALS_MAX_EUROS:_}".replace("_", "."),
+)
 
 
 class OutcomeForm(FlaskForm):
@@ -19,8 +31,16 @@ class OutcomeForm(FlaskForm):
         validators=[InputRequired(_l("Kies ja of nee."))],
     )
     pupils = NumberField(_l("Aantal leerlingen"), low=0, high=100_000)
-    hours = NumberField(_l("Uren die het bedrijf gaf"), low=0, high=100_000, decimals=2)
-    materials = NumberField(_l("Waarde van materialen in euro"), low=0, high=1_000_000, decimals=2)
+    hours = NumberField(
+        _l("Uren die het bedrijf gaf"), low=0, high=HOURS_MAX, decimals=2, message=HOURS_MESSAGE
+    )
+    materials = NumberField(
+        _l("Waarde van materialen in euro"),
+        low=0,
+        high=MATERIALS_MAX_EUROS,
+        decimals=2,
+        message=MATERIALS_MESSAGE,
+    )
     rating = RadioField(
         _l("Waardering (1 = slecht, 5 = uitstekend)"),
         choices=[SelectChoice(str(n), str(n)) for n in range(1, 6)],

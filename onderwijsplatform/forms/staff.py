@@ -14,7 +14,9 @@ from onderwijsplatform.forms.fields import (
     line_field,
     text_field,
 )
+from onderwijsplatform.forms.outcomes import HOURS_MESSAGE, MATERIALS_MESSAGE
 from onderwijsplatform.forms.text import PASSWORDS_DIFFER, REQUIRED, NewPassword
+from onderwijsplatform.models.outcomes import HOURS_MAX, MATERIALS_MAX_EUROS
 
 
 class EnrolForm(FlaskForm):
@@ -81,6 +83,14 @@ class CorrectionForm(FlaskForm):
     """Staff correct a ledger entry."""
 
     pupils = NumberField(_l("Aantal leerlingen"), low=0, high=100_000)
-    hours = NumberField(_l("Uren van het bedrijf"), low=0, high=100_000, decimals=2)
-    materials = NumberField(_l("Materialen in euro"), low=0, high=1_000_000, decimals=2)
+    hours = NumberField(
+        _l("Uren van het bedrijf"), low=0, high=HOURS_MAX, decimals=2, message=HOURS_MESSAGE
+    )
+    materials = NumberField(
+        _l("Materialen in euro"),
+        low=0,
+        high=MATERIALS_MAX_EUROS,
+        decimals=2,
+        message=MATERIALS_MESSAGE,
+    )
     note = text_field(_l("Toelichting"), 500, required=True)

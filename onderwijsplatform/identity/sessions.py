@@ -8,13 +8,26 @@ organisation from an emailed link, without an account.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import Flask, flash, g, redirect, request, session, url_for
+from flask import (
+    Flask,
+    after_this_request,
+    current_app,
+    flash,
+    g,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.wrappers import Response
 
 from onderwijsplatform.extensions import db, login_manager
@@ -30,6 +43,11 @@ COMPANY_SESSION_LIFETIME = timedelta(minutes=60)
 
 _COMPANY_KEY = "self_service"
 _PENDING_USER, _PENDING_SINCE = "2fa_user", "2fa_started"
+# A browser that signed in to an account before: the account-wide limit on wrong
+# passwords does not apply to it, so strangers cannot lock the owner out.
+DEVICE_COOKIE = "known_device"
+DEVICE_COOKIE_LIFETIME = timedelta(days=365)
+_DEVICE_ACCOUNTS = 5
 
 
 def start(user: User, now: datetime | None = None) -> None:
@@ -48,6 +66,52 @@ def start(user: User, now: datetime | None = None) -> None:
     else:
         session.permanent = True
         session["login_at"] = now.isoformat()
+    _remember_device(user.email)
+
+
+def _device_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="known-device")
+
+
+def _account_digest(email: str) -> str:
+    # Keyed with the secret, so the cookie does not show which accounts it names.
+    key = str(current_app.config["SECRET_KEY"]).encode("utf-8")
+    message = b"device:" + email.strip().lower().encode("utf-8")
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:24]
+
+
+def _device_accounts() -> list[str]:
+    raw = request.cookies.get(DEVICE_COOKIE)
+    if not raw:
+        return []
+    try:
+        value = _device_serializer().loads(raw)
+    except BadSignature:
+        return []
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+
+
+def known_device(email: str) -> bool:
+    """True when this browser signed in to the account with ``email`` before."""
+    return bool(email) and _account_digest(email) in _device_accounts()
+
+
+def _remember_device(email: str) -> None:
+    digest = _account_digest(email)
+    accounts = [digest, *(item for item in _device_accounts() if item != digest)]
+    value = _device_serializer().dumps(accounts[:_DEVICE_ACCOUNTS])
+
+    @after_this_request
+    def set_cookie(response: Response) -> Response:
+        response.set_cookie(
+            DEVICE_COOKIE,
+            value,
+            max_age=int(DEVICE_COOKIE_LIFETIME.total_seconds()),
+            secure=bool(current_app.config["SESSION_COOKIE_SECURE"]),
+            httponly=True,
+            samesite="Lax",
+        )
+        return response
 
 
 def end() -> None:
@@ -74,8 +138,22 @@ def forget_second_factor() -> None:
 
 
 def pending_key() -> str:
-    """The rate-limit key of the sign-in waiting for its second factor."""
-    return "2fa:" + str(session.get(_PENDING_USER, ""))
+    """The rate-limit key of the sign-in waiting for its second factor, from this address."""
+    return f"2fa:{session.get(_PENDING_USER, '')}|{request.remote_addr}"
+
+
+def pending_account_key() -> str:
+    """The rate-limit key of the account waiting for its second factor, from anywhere."""
+    return "2fa-account:" + str(session.get(_PENDING_USER, ""))
+
+
+def pending_on_known_device() -> bool:
+    """True when the account waiting for its second factor signed in from this browser before."""
+    token = session.get(_PENDING_USER)
+    if not token:
+        return False
+    email = db.session.scalar(sa.select(User.email).where(User.session_token == token))
+    return email is not None and known_device(email)
 
 
 @dataclass(frozen=True)
@@ -160,8 +238,22 @@ def _enforce_limits() -> Response | None:
     return None
 
 
+def session_identifier() -> str:
+    """What binds a signed-in session to its browser: the client address and user agent.
+
+    Flask-Login's own identifier reads X-Forwarded-For, which any client can send: a
+    stolen cookie plus a forged header would pass. ``request.remote_addr`` is the
+    address the server saw, or what the configured number of trusted proxies reported
+    (``FLASK_PROXY_HOPS``, Werkzeug's ProxyFix), never a header the client chose.
+    """
+    agent = request.headers.get("User-Agent", "")
+    text = f"{request.remote_addr or ''}|{agent}"
+    return hashlib.sha512(text.encode("utf-8", "replace")).hexdigest()
+
+
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
+    login_manager._session_identifier_generator = session_identifier
     login_manager.user_loader(_load_user)
     login_manager.unauthorized_handler(_unauthorized)
     login_manager.session_protection = "strong"

@@ -20,6 +20,7 @@ from flask_mail import BadHeaderError
 from sqlalchemy.engine import CursorResult
 
 from onderwijsplatform.extensions import db
+from onderwijsplatform.mail import masking
 from onderwijsplatform.mail.transport import (
     RelayUnavailable,
     SmtpTransport,
@@ -28,6 +29,7 @@ from onderwijsplatform.mail.transport import (
     sending_enabled,
 )
 from onderwijsplatform.models import OutboxEmail, OutboxStatus, utcnow
+from onderwijsplatform.sealed import CannotUnseal
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +87,8 @@ def describe(exc: BaseException) -> str:
         text = f"{type(exc).__name__}: {exc.smtp_code} {_decode(exc.smtp_error)}"
     elif isinstance(exc, BadHeaderError):
         text = "BadHeaderError: a header contains a line break"
+    elif isinstance(exc, CannotUnseal):
+        text = "the links of this message were sealed under another FLASK_SECRET_KEY"
     else:
         text = f"{type(exc).__name__}: {exc}"
     return " ".join(text.split())[:ERROR_MAX]
@@ -126,6 +130,7 @@ class _Claimed:
     subject: str
     body_text: str
     body_html: str
+    sealed_links: str | None
     ics: str | None
     attempts: int
     reclaimed: bool
@@ -182,6 +187,7 @@ def _claim_next(now: datetime) -> _Claimed | None:
                 subject=row.subject,
                 body_text=row.body_text,
                 body_html=row.body_html,
+                sealed_links=row.sealed_links,
                 ics=row.ics,
                 attempts=row.attempts + 1,
                 reclaimed=row.status == OutboxStatus.SENDING,
@@ -323,11 +329,12 @@ def _deliver_one(
         report.failed += 1
         return
     try:
+        # The real links exist only here, in memory, for the SMTP conversation.
         message = build_message(
             to=claimed.to_addr,
-            subject=claimed.subject,
-            text=claimed.body_text,
-            html=claimed.body_html,
+            subject=masking.unmask(claimed.subject, claimed.sealed_links),
+            text=masking.unmask(claimed.body_text, claimed.sealed_links),
+            html=masking.unmask(claimed.body_html, claimed.sealed_links),
             message_id=message_id_for(claimed.id),
             ics=claimed.ics,
         )
@@ -335,6 +342,7 @@ def _deliver_one(
     except Exception as exc:
         _record_failure(claimed, exc, clock(), report)
         return
-    _set(claimed.id, status=OutboxStatus.SENT, sent_at=clock(), last_error=None)
+    # Sent: the links have done their job here, and nothing can put them back now.
+    _set(claimed.id, status=OutboxStatus.SENT, sent_at=clock(), last_error=None, sealed_links=None)
     report.sent += 1
     report.sent_ids.append(claimed.id)

@@ -11,7 +11,7 @@ A new email is a folder ``templates/email/<name>/`` with ``subject.txt``, ``body
 ``body.html``; the bodies extend ``email/_layout.txt`` and ``email/_layout.html`` (footer,
 privacy link, opt-out) and build links with ``external_url(...)``, never ``url_for``.
 Call ``enqueue("<name>", to=..., context=..., dedupe_key=...)`` in the service that makes
-the change.
+the change. Links that carry a token are stored masked and sealed (``mail.masking``).
 
 This module renders and enqueues; delivery lives in ``mail.delivery`` and the staff
 mail view's queries in ``mail.mailbox``.
@@ -33,6 +33,7 @@ from sqlalchemy.exc import IntegrityError
 
 from onderwijsplatform.extensions import db
 from onderwijsplatform.links import external_url
+from onderwijsplatform.mail import masking
 from onderwijsplatform.models import OutboxEmail, OutboxStatus, utcnow
 
 SUBJECT_MAX = 300  # the column's length
@@ -156,15 +157,18 @@ def enqueue(
     if _exists(dedupe_key):
         return None
     rendered = render(template, context, language=language, transactional=transactional)
+    # Links that sign someone in are stored masked and sealed (reliability: issue 16 item 1).
+    masked = masking.mask(rendered.subject, rendered.text, rendered.html)
     now = now or utcnow()
     row = OutboxEmail(
         dedupe_key=dedupe_key,
         template=template,
         to_addr=address,
         language=language,
-        subject=rendered.subject,
-        body_text=rendered.text,
-        body_html=rendered.html,
+        subject=masked.subject,
+        body_text=masked.text,
+        body_html=masked.html,
+        sealed_links=masked.sealed_links,
         ics=ics,
         status=OutboxStatus.PENDING,
         attempts=0,

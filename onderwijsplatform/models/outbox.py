@@ -38,6 +38,11 @@ class OutboxEmail(Base):
     body_text: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str] = mapped_column(sa.Text)
     ics: Mapped[str | None] = mapped_column(sa.Text)
+    # The links that carry a token, sealed (onderwijsplatform.sealed): the bodies hold a
+    # marker in their place, and only the mail worker puts them back, at send time.
+    sealed_links: Mapped[str | None] = mapped_column(sa.Text)
+    # Set when the retention job emptied the bodies of an old message.
+    body_purged_at: Mapped[datetime | None]
     status: Mapped[OutboxStatus] = mapped_column(default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)

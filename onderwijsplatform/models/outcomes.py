@@ -11,6 +11,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from onderwijsplatform.models.base import Base, TimestampMixin
 from onderwijsplatform.models.introductions import Introduction
 
+# Plausibility of the figures of one activity (issue 16 item 8). Beyond the hard bound a
+# figure is refused (a hybrid teacher one day a week for a school year is about 320
+# hours; a loaned machine park a few ten thousand euros); above the review bound it
+# counts, but the staff ledger marks it "controleren" until staff have checked it.
+HOURS_MAX, HOURS_REVIEW = 1000, 80
+MATERIALS_MAX_EUROS, MATERIALS_REVIEW_EUROS = 100_000, 5_000
+
 
 class Outcome(TimestampMixin, Base):
     """One ledger line: hours × rate + materials, with who confirmed it."""
@@ -56,3 +63,11 @@ class Outcome(TimestampMixin, Base):
     def value_cents(self) -> int:
         """Co-financing value: hours × the region's rate, plus materials."""
         return int(self.company_hours * self.hour_rate_cents) + self.materials_cents
+
+    @property
+    def needs_review(self) -> bool:
+        """Figures above the review bounds that no staff member has checked (corrected) yet."""
+        high = (self.company_hours or 0) > HOURS_REVIEW or (
+            self.materials_cents or 0
+        ) > MATERIALS_REVIEW_EUROS * 100
+        return high and self.corrected_at is None

@@ -24,6 +24,7 @@ JOB_MODULES: tuple[str, ...] = (
     "onderwijsplatform.services.digest",
     "onderwijsplatform.services.intake",
     "onderwijsplatform.services.lending_reminders",
+    "onderwijsplatform.services.retention",
 )
 
 

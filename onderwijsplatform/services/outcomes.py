@@ -22,8 +22,9 @@ from onderwijsplatform.models import (
     TokenPurpose,
     User,
 )
+from onderwijsplatform.models.outcomes import HOURS_MAX, MATERIALS_MAX_EUROS
 from onderwijsplatform.services import audit
-from onderwijsplatform.services.errors import NotFound
+from onderwijsplatform.services.errors import NotFound, ValidationFailed
 from onderwijsplatform.services.parties import company_contact, school_user
 
 LINK_LIFETIME = timedelta(days=60)
@@ -67,8 +68,20 @@ def _outcome_for(intro: Introduction) -> Outcome:
     return outcome
 
 
+def _check_bounds(hours: Decimal | None, materials_cents: int | None) -> None:
+    # The forms bound these already; this keeps every other caller within them too.
+    if hours is not None and not 0 <= hours <= HOURS_MAX:
+        raise ValidationFailed("hours", f"hours outside 0-{HOURS_MAX}")
+    if materials_cents is not None and not 0 <= materials_cents <= MATERIALS_MAX_EUROS * 100:
+        raise ValidationFailed("materials", f"materials outside 0-{MATERIALS_MAX_EUROS} euros")
+
+
 def submit(raw: str, report: Report, now: datetime) -> Outcome:
-    """Use the link once and store this side's report. Raises InvalidToken or NotFound."""
+    """Use the link once and store this side's report.
+
+    Raises InvalidToken, NotFound, or ValidationFailed for figures beyond the hard bounds.
+    """
+    _check_bounds(report.hours, report.materials_cents)
     token, intro = open_link(raw, now)
     tokens.consume(TokenPurpose.OUTCOME, raw, now=now)
     outcome = _outcome_for(intro)
@@ -102,6 +115,7 @@ def correct(
     actor: User, outcome_id: int, values: dict, now: datetime, *, note: str = ""
 ) -> Outcome:
     """Staff change ledger figures; the old and new values go to the audit log."""
+    _check_bounds(values.get("company_hours"), values.get("materials_cents"))
     outcome = get(actor, outcome_id)
     before = {key: _plain(getattr(outcome, key)) for key in values}
     for key, value in values.items():

@@ -1,4 +1,4 @@
-"""Public pages: home, privacy statement, language switch."""
+"""Public pages: home, privacy statement, language switch, and the health check."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -15,8 +16,9 @@ from flask import (
 from flask_babel import gettext as _
 
 from onderwijsplatform.forms.catalogue import RegionSearchForm
+from onderwijsplatform.models import utcnow
 from onderwijsplatform.security import is_safe_next
-from onderwijsplatform.services import catalogue, overview, regions
+from onderwijsplatform.services import catalogue, health, overview, regions
 from onderwijsplatform.services.errors import NotFound, ValidationFailed
 
 bp = Blueprint("public", __name__)
@@ -64,6 +66,13 @@ def set_language(lang: str):
     session["lang"] = lang
     target = request.form.get("next")
     return redirect(target if is_safe_next(target) else url_for("public.home"))
+
+
+@bp.get("/healthz")
+def healthz():
+    # For monitoring: counts and ages only, no personal data; 503 when the database is gone.
+    result = health.status(utcnow())
+    return jsonify(result), (200 if result["ok"] else 503)
 
 
 @bp.get("/.well-known/security.txt")

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from onderwijsplatform.extensions import db
 from onderwijsplatform.identity import accounts
 from onderwijsplatform.models import Organisation, OutboxEmail, Role, User
+from tests.factories import delivered_text
 
 pytestmark = pytest.mark.browser
 
@@ -42,10 +43,12 @@ def _invite(live_server: str) -> str:
             email="sanne.browser@dalton.example",
         )
         db.session.commit()
-        body = db.session.scalar(
-            sa.select(OutboxEmail.body_text)
-            .where(OutboxEmail.to_addr == user.email)
-            .order_by(OutboxEmail.id.desc())
+        body = delivered_text(
+            db.session.scalar(
+                sa.select(OutboxEmail)
+                .where(OutboxEmail.to_addr == user.email)
+                .order_by(OutboxEmail.id.desc())
+            )
         )
     return re.search(r"http://\S+/uitnodiging/\S+", body).group(0)
 

@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 
 import pytest
+import sqlalchemy as sa
+
+from onderwijsplatform.extensions import db
+from onderwijsplatform.models import OutboxEmail
+from tests.factories import delivered_text
 
 pytestmark = pytest.mark.browser
 
 
-def _latest_mail(tmp_path_factory, to: str) -> str:
-    """The text of the newest outbox email to ``to`` in the live server's database."""
-    databases = sorted(tmp_path_factory.getbasetemp().glob("browser*/platform.sqlite"))
-    assert databases, "live server database not found"
-    with sqlite3.connect(databases[-1]) as connection:
-        row = connection.execute(
-            "SELECT body_text FROM outbox_email WHERE to_addr = ? ORDER BY id DESC LIMIT 1",
-            (to,),
-        ).fetchone()
-    assert row, f"no email to {to}"
-    return row[0]
+def _latest_mail(live_app, to: str) -> str:
+    """The text of the newest outbox email to ``to`` as the mail worker would send it."""
+    with live_app.app_context():
+        row = db.session.scalar(
+            sa.select(OutboxEmail).where(OutboxEmail.to_addr == to).order_by(OutboxEmail.id.desc())
+        )
+        assert row, f"no email to {to}"
+        text = delivered_text(row)
+        db.session.remove()
+    return text
 
 
 def _link(text: str, path: str) -> str:
@@ -43,7 +46,7 @@ def no_minimum_fill_time(live_app, monkeypatch):
     [("desktop-nl", 1280, False), ("phone-nl", 375, False), ("desktop-en", 1280, True)],
 )
 def test_company_signs_up_confirms_and_edits(
-    page, screenshot, axe, tmp_path_factory, variant, width, english
+    page, screenshot, axe, live_app, variant, width, english
 ):
     email = f"werkplaats-{variant}@hofman-{variant}.nl"
     page.set_viewport_size({"width": width, "height": 900})
@@ -81,7 +84,7 @@ def test_company_signs_up_confirms_and_edits(
     page.wait_for_url("**/bedrijven/aangemeld")
     screenshot(page, "3-thanks")
 
-    mail = _latest_mail(tmp_path_factory, email)
+    mail = _latest_mail(live_app, email)
     page.goto(_link(mail, "/bedrijven/bevestigen/"))
     screenshot(page, "4-confirm")
     page.click("main form button[type=submit]")

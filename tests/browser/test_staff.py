@@ -31,6 +31,7 @@ from onderwijsplatform.models import (
 )
 from onderwijsplatform.services import demo, followup, introductions, pool
 from tests.browser.conftest import demo_app, guarded_context, nav_to, serving
+from tests.factories import delivered_text
 
 pytestmark = pytest.mark.browser
 
@@ -172,9 +173,11 @@ def test_staff_member_runs_the_whole_chain(staff_page, staff_server, screenshot,
     with app.app_context():
         followup.ask_outcomes(utcnow() + timedelta(days=1))
         db.session.commit()
-        body = db.session.scalar(
-            sa.select(OutboxEmail.body_text).where(
-                OutboxEmail.dedupe_key == f"outcome:{intro_id}:company"
+        body = delivered_text(
+            db.session.scalar(
+                sa.select(OutboxEmail).where(
+                    OutboxEmail.dedupe_key == f"outcome:{intro_id}:company"
+                )
             )
         )
         db.session.remove()

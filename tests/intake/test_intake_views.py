@@ -19,6 +19,7 @@ from onderwijsplatform.models import (
 )
 from onderwijsplatform.services import intake
 from tests.conftest import csrf_token_from
+from tests.factories import delivered_text
 from tests.intake.conftest import counts, valid_body
 
 
@@ -58,9 +59,11 @@ def test_valid_intake_stores_unconfirmed_rows_and_one_email(client, post_intake)
     mail = db.session.scalar(sa.select(OutboxEmail))
     assert mail.template == "intake_confirm"
     assert mail.to_addr == "jan@hofman-installatie.nl"
-    assert "/bedrijven/bevestigen/" in mail.body_text
-    assert "/mijn-aanbod/open/" in mail.body_text
-    assert "/bedrijven/bevestigen/" in mail.body_html
+    # The links sign the company in: stored masked, restored only for delivery.
+    assert "/bedrijven/bevestigen/" not in mail.body_text
+    assert "/bedrijven/bevestigen/" not in mail.body_html
+    assert "/bedrijven/bevestigen/" in delivered_text(mail)
+    assert "/mijn-aanbod/open/" in delivered_text(mail)
 
 
 def test_double_submit_stores_one_intake(client, post_intake, app):
@@ -78,7 +81,7 @@ def test_double_submit_stores_one_intake(client, post_intake, app):
 
 def test_confirm_get_does_not_confirm_post_does(client, post_intake):
     post_intake(valid_body())
-    raw = _confirm_link(db.session.scalar(sa.select(OutboxEmail.body_text)))
+    raw = _confirm_link(delivered_text(db.session.scalar(sa.select(OutboxEmail))))
     for _ in range(3):
         page = client.get(f"/bedrijven/bevestigen/{raw}")
         assert page.status_code == 200
@@ -103,7 +106,7 @@ def test_confirm_get_does_not_confirm_post_does(client, post_intake):
 
 def test_confirm_without_csrf_is_refused(client, post_intake):
     post_intake(valid_body())
-    raw = _confirm_link(db.session.scalar(sa.select(OutboxEmail.body_text)))
+    raw = _confirm_link(delivered_text(db.session.scalar(sa.select(OutboxEmail))))
     assert client.post(f"/bedrijven/bevestigen/{raw}").status_code == 400
     db.session.expire_all()
     assert db.session.scalar(sa.select(Organisation.status)) == OrganisationStatus.UNCONFIRMED
@@ -119,8 +122,8 @@ def test_expire_job_deletes_unconfirmed_after_seven_days_and_is_idempotent(
     post_intake(valid_body())
     post_intake(valid_body(email="piet@ander.nl", org_name="Ander B.V."))
     raw = _confirm_link(
-        db.session.scalar(
-            sa.select(OutboxEmail.body_text).where(OutboxEmail.to_addr == "piet@ander.nl")
+        delivered_text(
+            db.session.scalar(sa.select(OutboxEmail).where(OutboxEmail.to_addr == "piet@ander.nl"))
         )
     )
     token = csrf_token_from(client.get(f"/bedrijven/bevestigen/{raw}").get_data(as_text=True))

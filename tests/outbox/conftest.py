@@ -23,7 +23,7 @@ from onderwijsplatform import create_app
 from onderwijsplatform.extensions import db as _db
 from onderwijsplatform.mail import delivery, outbox
 from onderwijsplatform.models import OutboxEmail, OutboxStatus, Region, Role, User, utcnow
-from tests.conftest import ON_POSTGRES, TEST_CONFIG, TEST_DATABASE_URL, sign_in
+from tests.conftest import ON_POSTGRES, TEST_CONFIG, TEST_DATABASE_URL, ClosingClient, sign_in
 
 _MESSAGE_ID = re.compile(rb"^Message-ID:\s*(<[^>\r\n]+>)", re.IGNORECASE | re.MULTILINE)
 
@@ -175,6 +175,7 @@ def worker_app_session(committing_url: str) -> Iterator[Flask]:
             "OUTBOX_RETRY_BASE_SECONDS": 60,
         }
     )
+    application.test_client_class = ClosingClient
     with application.app_context():
         _db.create_all()
     yield application

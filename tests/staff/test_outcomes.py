@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from onderwijsplatform.models import IntroductionState, OutboxEmail, Outcome, utcnow
 from onderwijsplatform.services import followup, introductions
-from tests.conftest import csrf_token_from
+from tests.conftest import csrf_token_from, sign_in
+from tests.factories import delivered_text
 
 
 def agreed(db, world, days_ago=2):
@@ -26,7 +28,9 @@ def links(db):
         sa.select(OutboxEmail).where(OutboxEmail.template == "outcome_request")
     ).all()
     return {
-        m.dedupe_key.rsplit(":", 1)[1]: re.search(r"(/terugkoppeling/\S+)", m.body_text).group(1)
+        m.dedupe_key.rsplit(":", 1)[1]: re.search(
+            r"(/terugkoppeling/\S+)", delivered_text(m)
+        ).group(1)
         for m in mails
     }
 
@@ -98,3 +102,44 @@ def test_the_get_never_uses_the_link(client, db, world):
 
 def test_unknown_link_is_404(client, world):
     assert client.get("/terugkoppeling/onzin").status_code == 404
+
+
+def _company_reports(client, db, world, hours, materials="0"):
+    agreed(db, world)
+    followup.ask_outcomes(utcnow())
+    url = links(db)["company"]
+    token = csrf_token_from(client.get(url).get_data(as_text=True))
+    data = {"csrf_token": token, "took_place": "ja", "hours": hours, "materials": materials}
+    return client.post(url, data=data)
+
+
+@pytest.mark.parametrize(
+    ("hours", "materials"), [("100000", "0"), ("2", "1000000"), ("1000,01", "0")]
+)
+def test_implausible_figures_are_refused_next_to_the_field(client, db, world, hours, materials):
+    response = _company_reports(client, db, world, hours, materials)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "niet aannemelijk" in page
+    assert f'value="{hours}"' in page  # what was typed is kept
+    assert db.session.scalar(sa.select(Outcome)) is None  # nothing entered the ledger
+
+
+def test_high_but_possible_figures_are_marked_for_staff_review(client, db, world):
+    assert _company_reports(client, db, world, "120").status_code == 200
+    outcome = db.session.scalar(sa.select(Outcome))
+    assert outcome.needs_review
+    sign_in(client, world.staff)
+    ledger = client.get("/staff/cofinanciering").get_data(as_text=True)
+    assert "controleren" in ledger
+    # Staff check it and save it (a correction with a note): the mark goes.
+    url = f"/staff/cofinanciering/{outcome.id}"
+    token = csrf_token_from(client.get(url).get_data(as_text=True))
+    client.post(url, data={"csrf_token": token, "hours": "120", "note": "Klopt: stage van 3 weken"})
+    assert "controleren" not in client.get("/staff/cofinanciering").get_data(as_text=True)
+
+
+def test_ordinary_figures_carry_no_mark(client, db, world):
+    assert _company_reports(client, db, world, "3", "250").status_code == 200
+    sign_in(client, world.staff)
+    assert "controleren" not in client.get("/staff/cofinanciering").get_data(as_text=True)

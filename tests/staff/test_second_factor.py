@@ -189,6 +189,49 @@ def test_rate_limit_five_tries_per_account():
     assert statuses[5] == 429
 
 
+def test_codes_guessed_elsewhere_do_not_lock_the_owner_out():
+    import time
+
+    from onderwijsplatform import create_app
+    from onderwijsplatform.extensions import db as _db
+    from tests.conftest import TEST_CONFIG
+    from tests.staff.conftest import make_world
+
+    app = create_app(
+        {**TEST_CONFIG, "RATELIMIT_ENABLED": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+    )
+    with app.app_context():
+        _db.create_all()
+        staff = make_world(_db).staff
+        _db.session.commit()
+        _db.session.refresh(staff)
+        _db.session.expunge(staff)  # its session token and secret, for use without a context
+    codes = pyotp.TOTP(staff.totp_secret)
+    # The owner signed in from this browser before.
+    owner = app.test_client()
+    owner.environ_base["REMOTE_ADDR"] = "192.0.2.7"
+    _pending(owner, staff)
+    assert _submit(owner, codes.now()).status_code == 302
+    # Someone who has the password guesses codes from five addresses: five each, then that
+    # address is refused; after twenty, every browser but the owner's is refused too.
+    guessed = []
+    for n in range(5):
+        attacker = app.test_client()
+        attacker.environ_base["REMOTE_ADDR"] = f"198.51.100.{n}"
+        _pending(attacker, staff)
+        guessed.append([_submit(attacker, "000000").status_code for _ in range(6)])
+    # The owner, from their own browser, still gets in (with the next code).
+    with owner.session_transaction() as session:
+        session.clear()
+    _pending(owner, staff)
+    response = _submit(owner, codes.at(time.time() + 30))
+    with app.app_context():
+        _db.engine.dispose()
+    assert guessed[:4] == [[422] * 5 + [429]] * 4
+    assert guessed[4] == [429] * 6
+    assert response.status_code == 302
+
+
 def test_fresh_database_has_no_users_and_first_staff_comes_from_the_cli():
     """AUTH-06: no default accounts; the first one is made by the CLI with its region."""
     from onderwijsplatform import create_app

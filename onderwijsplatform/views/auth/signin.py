@@ -22,29 +22,57 @@ from onderwijsplatform.identity.roles import home_endpoint
 from onderwijsplatform.models import TokenPurpose, User
 from onderwijsplatform.security import is_safe_next
 from onderwijsplatform.services.errors import InvalidToken, ValidationFailed
-from onderwijsplatform.transaction import unit_of_work
+from onderwijsplatform.transaction import after_response, unit_of_work
 from onderwijsplatform.views.auth.blueprint import bp
 
 TOKEN_MAX = 100
 
 
+def _typed_email() -> str:
+    return normalise_email(request.form.get("email", ""))[:320].lower()
+
+
 def _account_key() -> str:
     # Per account, whatever the IP: spreading guesses over many addresses does not help.
-    return "account:" + normalise_email(request.form.get("email", ""))[:320].lower()
+    return "account:" + _typed_email()
 
 
-def _global_key() -> str:
-    return "everyone"
+def _account_ip_key() -> str:
+    return f"account-ip:{_typed_email()}|{get_remote_address()}"
+
+
+def _known_device() -> bool:
+    # The owner's own browser (it signed in to this account before) is not held back by
+    # what strangers did to the account-wide bucket; its per-IP buckets still apply.
+    return sessions.known_device(_typed_email())
+
+
+def _not_signed_in(response) -> bool:
+    # A sign-in that went through redirects; a wrong password re-renders the form.
+    return response.status_code != 302
 
 
 # Escalating windows give a backoff: a few quick tries, then fewer per hour and per day.
+# No bucket is shared by everyone, so strangers cannot empty one for real users
+# (issue 16): per IP, per account from one IP, and per account for wrong passwords only,
+# from browsers that never signed in to it.
 login_per_ip = limiter.limit("20 per 5 minutes;60 per hour", methods=["POST"])
-login_per_account = limiter.limit(
-    "5 per 5 minutes;10 per hour;30 per day", key_func=_account_key, methods=["POST"]
+login_per_account_ip = limiter.limit(
+    "5 per 5 minutes;10 per hour;30 per day", key_func=_account_ip_key, methods=["POST"]
 )
-link_per_ip = limiter.limit("10 per 5 minutes", key_func=get_remote_address, methods=["POST"])
-link_per_address = limiter.limit("3 per hour;10 per day", key_func=_account_key, methods=["POST"])
-link_global = limiter.limit("300 per hour", key_func=_global_key, methods=["POST"])
+login_per_account = limiter.limit(
+    "10 per hour;30 per day",
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=_not_signed_in,
+    exempt_when=_known_device,
+)
+link_per_ip = limiter.limit(
+    "10 per 5 minutes;50 per day", key_func=get_remote_address, methods=["POST"]
+)
+link_per_address = limiter.limit(
+    "3 per hour;10 per day", key_func=_account_key, methods=["POST"], exempt_when=_known_device
+)
 
 
 def _default_target(user: User) -> str:
@@ -53,6 +81,7 @@ def _default_target(user: User) -> str:
 
 @bp.route("/inloggen", methods=["GET", "POST"])
 @login_per_ip
+@login_per_account_ip
 @login_per_account
 def login():
     form = LoginForm()
@@ -101,9 +130,10 @@ def logout():
 def _link_request(template: str, send) -> object:
     form = EmailOnlyForm()
     if form.validate_on_submit():
-        with unit_of_work():
-            send(form.email.data)
-        # The same page for known and unknown addresses (AUTH-03).
+        email = form.email.data
+        # The same page for known and unknown addresses (AUTH-03), in the same time: the
+        # lookup, the token and the email happen after the answer has gone out.
+        after_response(lambda: send(email))
         return render_template("auth/link_sent.html")
     return render_template(template, form=form)
 
@@ -111,7 +141,6 @@ def _link_request(template: str, send) -> object:
 @bp.route("/wachtwoord-vergeten", methods=["GET", "POST"])
 @link_per_ip
 @link_per_address
-@link_global
 def forgot_password():
     return _link_request("auth/forgot_password.html", accounts.request_password_reset)
 
@@ -119,7 +148,6 @@ def forgot_password():
 @bp.route("/inloglink", methods=["GET", "POST"])
 @link_per_ip
 @link_per_address
-@link_global
 def request_login_link():
     return _link_request("auth/request_login_link.html", accounts.request_login_link)
 

@@ -25,8 +25,21 @@ from onderwijsplatform.transaction import unit_of_work
 from onderwijsplatform.views.auth.blueprint import bp
 
 
+def _code_refused(response) -> bool:
+    return response.status_code == 422
+
+
 @bp.route("/inloggen/tweede-stap", methods=["GET", "POST"])
+# Per account from one address; and per account from anywhere for wrong codes, except from
+# the owner's own browser, so someone who has the password cannot lock the owner out.
 @limiter.limit("5 per 5 minutes", key_func=sessions.pending_key, methods=["POST"])
+@limiter.limit(
+    "20 per hour",
+    key_func=sessions.pending_account_key,
+    methods=["POST"],
+    deduct_when=_code_refused,
+    exempt_when=sessions.pending_on_known_device,
+)
 def second_factor():
     now = utcnow()
     try:

@@ -52,6 +52,7 @@ def mail_detail(message_id: int):
     return render_template(
         "staff/mail_message.html",
         message=message,
+        shown=mailbox.shown(message, _("[persoonlijke link]")),
         message_id_header=delivery.message_id_for(message.id),
         sending_enabled=transport.sending_enabled(),
     )
@@ -61,7 +62,7 @@ def mail_detail(message_id: int):
 @staff_required
 def mail_html_part(message_id: int):
     message = mailbox.get_message(message_id, actor=current_user)
-    response = make_response(message.body_html)
+    response = make_response(mailbox.shown(message, _("[persoonlijke link]")).html)
     response.headers["Content-Type"] = "text/html; charset=utf-8"
     response.headers["Content-Security-Policy"] = HTML_PART_CSP
     response.headers["Content-Disposition"] = "inline"
