@@ -67,6 +67,8 @@ def test_offers_are_paged_with_a_next_link_and_etag(client, region):
         ("near=Atlantis", "near"),
         ("online=misschien", "online"),
         ("sort=name", "sort"),
+        ("page=1&page=2", "page"),
+        ("kind=gastles&kind=bedrijfsbezoek", "kind"),
     ],
 )
 def test_a_bad_parameter_is_a_400_that_names_it(client, region, query, parameter):

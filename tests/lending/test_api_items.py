@@ -50,7 +50,8 @@ def test_items_with_free_sets_per_week(client, region):
 
 
 @pytest.mark.parametrize(
-    ("query", "parameter"), [("weeks=0", "weeks"), ("weeks=27", "weeks"), ("x=1", "x")]
+    ("query", "parameter"),
+    [("weeks=0", "weeks"), ("weeks=27", "weeks"), ("x=1", "x"), ("weeks=2&weeks=3", "weeks")],
 )
 def test_bad_parameters_are_400s(client, region, query, parameter):
     response = client.get(f"/api/v1/regions/assen/items?{query}")

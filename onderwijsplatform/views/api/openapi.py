@@ -164,6 +164,7 @@ def document() -> dict[str, Any]:
                                 }
                             },
                         },
+                        "414": {"description": "Request line too long (the web server's limit)"},
                         "429": _error("Too many requests"),
                     },
                 }
@@ -228,6 +229,7 @@ def document() -> dict[str, Any]:
                         "304": {"description": "Not modified since the ETag given"},
                         "400": _error("A query parameter is wrong; `parameter` names it"),
                         "404": _error("No region with this code"),
+                        "414": {"description": "Request line too long (the web server's limit)"},
                         "429": _error("Too many requests"),
                     },
                 }
@@ -249,6 +251,7 @@ def document() -> dict[str, Any]:
                         "304": {"description": "Not modified since the ETag given"},
                         "400": _error("A query parameter is wrong; `parameter` names it"),
                         "404": _error("No region with this code"),
+                        "414": {"description": "Request line too long (the web server's limit)"},
                         "429": _error("Too many requests"),
                     },
                 }

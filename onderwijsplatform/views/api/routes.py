@@ -46,6 +46,20 @@ def list_regions() -> Response:
     )
 
 
+def _unexpected(known: set[str]) -> tuple[Response, int] | None:
+    """A 400 for a parameter that is unknown, empty or given twice; None when all are fine."""
+    seen: set[str] = set()
+    for name, value in request.args.items(multi=True):
+        if name not in known:
+            return bad_parameter(name, "unknown parameter")
+        if not value:
+            return bad_parameter(name, "give a value, or leave the parameter out")
+        if name in seen:
+            return bad_parameter(name, "give this parameter once")
+        seen.add(name)
+    return None
+
+
 def _page_number(name: str, default: int, high: int) -> int:
     text = request.args.get(name)
     if text is None:
@@ -59,11 +73,8 @@ def _page_number(name: str, default: int, high: int) -> int:
 def list_offers(code: str) -> Response | tuple[Response, int]:
     region = regions.by_code(code)
     known = {"kind", "sector", "target_group", "online", "near", "within_km", "page", "per_page"}
-    for name, value in request.args.items(multi=True):
-        if name not in known:
-            return bad_parameter(name, "unknown parameter")
-        if not value:
-            return bad_parameter(name, "give a value, or leave the parameter out")
+    if (refused := _unexpected(known)) is not None:
+        return refused
     if request.args.get("online", "true") not in ("true", "false"):
         return bad_parameter("online", "true or false")
     form = CatalogueFilterForm(request.args)
@@ -102,11 +113,8 @@ def list_offers(code: str) -> Response | tuple[Response, int]:
 @bp.get("/regions/<code>/items", endpoint="items")
 def list_items(code: str) -> Response | tuple[Response, int]:
     region = regions.by_code(code)
-    for name, value in request.args.items(multi=True):
-        if name != "weeks":
-            return bad_parameter(name, "unknown parameter")
-        if not value:
-            return bad_parameter(name, "give a value, or leave the parameter out")
+    if (refused := _unexpected({"weeks"})) is not None:
+        return refused
     try:
         weeks = _page_number("weeks", lending.WEEKS_SHOWN, MAX_WEEKS)
     except ValidationFailed as error:
