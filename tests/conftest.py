@@ -6,6 +6,7 @@ import contextvars
 import os
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from flask import Flask
@@ -186,3 +187,38 @@ def limited_client(tmp_path):
         limiter.enabled = was_enabled
         with limited.app_context():
             _db.engine.dispose()
+
+
+@contextmanager
+def app_on_own_database(prefix: str, engine_options: dict | None = None) -> Iterator[Flask]:
+    """An app on a fresh PostgreSQL database of its own, dropped afterwards.
+
+    For race tests: commits there are visible across threads, unlike the rolled-back
+    transaction of the ``db`` fixture.
+    """
+    import uuid
+
+    import sqlalchemy as sa
+
+    admin = sa.create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = sa.make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
+    application = create_app(
+        {
+            **TEST_CONFIG,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SQLALCHEMY_ENGINE_OPTIONS": engine_options or {},
+        }
+    )
+    try:
+        with application.app_context():
+            _db.create_all()
+        yield application
+    finally:
+        with application.app_context():
+            _db.engine.dispose()
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()

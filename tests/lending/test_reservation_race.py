@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import threading
-import uuid
 from collections.abc import Iterator
 from datetime import date
 
 import pytest
 import sqlalchemy as sa
 
-from onderwijsplatform import create_app
 from onderwijsplatform.extensions import db
 from onderwijsplatform.models import Loan, LoanState, Role, User
 from onderwijsplatform.services import loans
 from onderwijsplatform.services.errors import ValidationFailed
-from tests.conftest import TEST_CONFIG, TEST_DATABASE_URL
+from tests.conftest import app_on_own_database
 from tests.factories import make_region, make_school, make_user
 from tests.lending.conftest import NOW, make_item
 
@@ -34,28 +32,8 @@ PERIODS = [
 @pytest.fixture(scope="module")
 def race_app() -> Iterator:
     """An app on a fresh database of its own, where commits are visible across threads."""
-    admin = sa.create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
-    name = f"lending_race_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = sa.make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
-    application = create_app(
-        {
-            **TEST_CONFIG,
-            "SQLALCHEMY_DATABASE_URI": url,
-            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": SCHOOLS + 4},
-        }
-    )
-    try:
-        with application.app_context():
-            db.create_all()
+    with app_on_own_database("lending_race", {"pool_size": SCHOOLS + 4}) as application:
         yield application
-    finally:
-        with application.app_context():
-            db.engine.dispose()
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
 
 
 def _reserve(app, barrier, user_id, item_id, sets, period, results, errors):

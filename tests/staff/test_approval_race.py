@@ -9,11 +9,10 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 
-from onderwijsplatform import create_app
 from onderwijsplatform.extensions import db
 from onderwijsplatform.models import Introduction, OutboxEmail, User, utcnow
 from onderwijsplatform.services import introductions
-from tests.conftest import TEST_CONFIG, TEST_DATABASE_URL
+from tests.conftest import app_on_own_database
 from tests.staff.conftest import make_world
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.filterwarnings("ignore::ResourceWarning")]
@@ -25,24 +24,8 @@ CLICKS = 4
 @pytest.fixture(scope="module")
 def race_app() -> Iterator:
     """An app on a fresh database of its own, where commits are visible across threads."""
-    admin = sa.create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
-    name = f"staff_race_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = sa.make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
-    application = create_app(
-        {**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": {}}
-    )
-    try:
-        with application.app_context():
-            db.create_all()
+    with app_on_own_database("staff_race") as application:
         yield application
-    finally:
-        with application.app_context():
-            db.engine.dispose()
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
 
 
 def _click(app, barrier, intro_id, staff_ids, index, results, errors):

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import threading
-import uuid
 from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
 
-from onderwijsplatform import create_app
 from onderwijsplatform.extensions import db
 from onderwijsplatform.models import (
     HOLDING_STATES,
@@ -21,7 +19,7 @@ from onderwijsplatform.models import (
 )
 from onderwijsplatform.services import visits
 from onderwijsplatform.services.visits import BookingRefused, BookingValues
-from tests.conftest import TEST_CONFIG, TEST_DATABASE_URL
+from tests.conftest import app_on_own_database
 from tests.factories import make_school, make_user
 from tests.staff.conftest import make_world
 from tests.visits.conftest import NOW, make_programme, make_slot
@@ -38,28 +36,8 @@ CLASS = BookingValues(target_group="vmbo_onderbouw", pupils=25, escorts=2)
 @pytest.fixture(scope="module")
 def race_app() -> Iterator:
     """An app on a fresh database of its own, where commits are visible across threads."""
-    admin = sa.create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
-    name = f"visit_race_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = sa.make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
-    application = create_app(
-        {
-            **TEST_CONFIG,
-            "SQLALCHEMY_DATABASE_URI": url,
-            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": BOOKERS + 2},
-        }
-    )
-    try:
-        with application.app_context():
-            db.create_all()
+    with app_on_own_database("visit_race", {"pool_size": BOOKERS + 2}) as application:
         yield application
-    finally:
-        with application.app_context():
-            db.engine.dispose()
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
 
 
 def _book(app, barrier, slot_id, user_id, results, errors):
